@@ -1,0 +1,71 @@
+package org.inwardportal.control.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.inwardportal.control.store.DatabaseUrl;
+
+/**
+ * Every configuration key the relay knows. docs/configuration.md documents each of them (a test
+ * checks that it does); a key not listed here is an error wherever it appears.
+ */
+public final class ConfigKeys {
+    private ConfigKeys() {
+    }
+
+    public static final ConfigKey<Path> DATA_DIR = new ConfigKey<>("data.dir", ValueTypes.PATH, Path.of("data"),
+            "Folder for the embedded database and other state. Created if missing.");
+
+    public static final ConfigKey<String> DATABASE_URL = new ConfigKey<>("database.url", DatabaseUrl.TYPE, null,
+            "Where bindings and settings live. Unset: the embedded SQLite file <data.dir>/portal.db. "
+                    + "A jdbc:postgresql:// or postgresql:// URL switches to PostgreSQL; a password in the URL is redacted when printed.");
+
+    public static final ConfigKey<String> DATABASE_USER = new ConfigKey<>("database.user", ValueTypes.TEXT, null,
+            "PostgreSQL user name, when not given in database.url.");
+
+    public static final ConfigKey<Secret> DATABASE_PASSWORD = new ConfigKey<>("database.password", ValueTypes.SECRET, null,
+            "PostgreSQL password, when not given in database.url.");
+
+    public static final ConfigKey<Integer> DATABASE_POOL_SIZE = new ConfigKey<>("database.pool-size",
+            ValueTypes.intRange(1, 64, "connection count"), 4,
+            "Largest number of open database connections.");
+
+    public static final ConfigKey<String> HTTP_HOST = new ConfigKey<>("http.host", ValueTypes.HOST, "127.0.0.1",
+            "Address the HTTP server (health, readiness, metrics, API) listens on. "
+                    + "A non-loopback address requires api.secret.");
+
+    public static final ConfigKey<Integer> HTTP_PORT = new ConfigKey<>("http.port", ValueTypes.PORT, 8480,
+            "Port of the HTTP server. 0 picks a free port (the log line 'http listening' names it).");
+
+    public static final ConfigKey<Secret> API_SECRET = new ConfigKey<>("api.secret", ValueTypes.SECRET, null,
+            "Shared secret that locks the HTTP API (at least 16 characters). Required when http.host is not loopback.");
+
+    public static final ConfigKey<String> LOG_FORMAT = new ConfigKey<>("log.format", ValueTypes.oneOf("text", "json"), "text",
+            "text: one readable line per event; json: one JSON object per line, for log shippers.");
+
+    public static final ConfigKey<String> LOG_LEVEL = new ConfigKey<>("log.level",
+            ValueTypes.oneOf("error", "warn", "info", "debug", "trace"), "info",
+            "Lowest level logged by the relay's own code.");
+
+    public static final ConfigKey<Duration> SHUTDOWN_TIMEOUT = new ConfigKey<>("shutdown.timeout", ValueTypes.DURATION_TYPE,
+            Duration.ofSeconds(10),
+            "How long SIGTERM / Ctrl-C may take to drain and close every component before the process exits anyway.");
+
+    public static final List<ConfigKey<?>> ALL = List.of(
+            DATA_DIR, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD, DATABASE_POOL_SIZE,
+            HTTP_HOST, HTTP_PORT, API_SECRET,
+            LOG_FORMAT, LOG_LEVEL,
+            SHUTDOWN_TIMEOUT);
+
+    public static final Map<String, ConfigKey<?>> BY_NAME =
+            ALL.stream().collect(Collectors.toUnmodifiableMap(ConfigKey::name, Function.identity()));
+
+    public static final Map<String, ConfigKey<?>> BY_ENV =
+            ALL.stream().collect(Collectors.toUnmodifiableMap(ConfigKey::envName, Function.identity()));
+
+    /** Environment variables with the PORTAL_ prefix that are not keys. */
+    public static final String ENV_CONFIG_FILE = "PORTAL_CONFIG";
+}

@@ -1,0 +1,100 @@
+package org.inwardportal.control.ops;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.inwardportal.control.lifecycle.Component;
+import org.inwardportal.control.lifecycle.Health;
+import org.inwardportal.relay.net.IoTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server for operations: {@code /healthz}, {@code /readyz}, {@code /metrics}. Later
+ * routes (the API, the spectator page) join the same server. Netty, one small event loop of its
+ * own so a slow scrape never shares a thread with media.
+ */
+public final class OpsHttpServer implements Component {
+    private static final Logger log = LoggerFactory.getLogger(OpsHttpServer.class);
+    /** Requests to the ops server are tiny; anything larger is refused with 413. */
+    static final int MAX_REQUEST_BYTES = 64 * 1024;
+
+    private final String host;
+    private final int port;
+    private final OpsRoutes routes;
+    private final IoTransport transport = IoTransport.best();
+    private EventLoopGroup group;
+    private Channel channel;
+    private volatile Health health = Health.starting();
+
+    public OpsHttpServer(String host, int port, OpsRoutes routes) {
+        this.host = host;
+        this.port = port;
+        this.routes = routes;
+    }
+
+    @Override
+    public String name() {
+        return "http";
+    }
+
+    @Override
+    public void start() throws Exception {
+        group = transport.newGroup(1, "portal-http");
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverSocketChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast("idle", new ReadTimeoutHandler(60, TimeUnit.SECONDS))
+                                .addLast("codec", new HttpServerCodec())
+                                .addLast("keepalive", new HttpServerKeepAliveHandler())
+                                .addLast("aggregate", new HttpObjectAggregator(MAX_REQUEST_BYTES))
+                                .addLast("routes", new OpsHttpHandler(routes));
+                    }
+                });
+        try {
+            channel = b.bind(host, port).sync().channel();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot listen on " + host + ":" + port + " (" + e.getMessage() + ")", e);
+        }
+        InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
+        health = Health.ready("listening on " + bound.getHostString() + ":" + bound.getPort());
+        log.info("http listening on http://{}:{} (transport {})", bound.getHostString(), bound.getPort(),
+                transport.name().toLowerCase());
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    @Override
+    public void stop(Duration budget) throws Exception {
+        health = Health.stopped();
+        if (channel != null) {
+            channel.close().await(budget.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, Math.max(1, budget.toMillis()), TimeUnit.MILLISECONDS)
+                    .await(budget.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public Health health() {
+        return health;
+    }
+}
