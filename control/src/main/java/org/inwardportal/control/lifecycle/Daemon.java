@@ -80,13 +80,14 @@ public final class Daemon {
         boolean clean = true;
         for (Component c : toStop) {
             Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            boolean hadTime = !left.isZero();
             try {
                 c.stop(left);
             } catch (Exception e) {
                 clean = false;
                 log.warn("{} did not stop cleanly: {}", c.name(), e.toString());
             }
-            if (System.nanoTime() > deadline) {
+            if (hadTime && System.nanoTime() > deadline) {
                 clean = false;
                 log.warn("shutdown budget of {} ms used up while stopping {}", budget.toMillis(), c.name());
             }

@@ -16,9 +16,12 @@ import org.slf4j.LoggerFactory;
  * shipper never splits an event.
  */
 public final class LogSetup {
-    /** Time, level, logger, thread, message; an exception's lines are joined with " | ". */
-    static final String TEXT_PATTERN =
-            "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} [%thread] %msg%replace( %ex){'[\\r\\n\\t]+', ' | '}%nopex%n";
+    /**
+     * Time, level, logger, thread, message; an exception follows on the same line with its lines
+     * joined by " | " (the outer replace drops the separator when there is no exception).
+     */
+    static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{0} [%thread] %msg"
+            + "%replace(%replace( %ex){'[\\r\\n\\t]+', ' | '}){'^ $| \\| $', ''}%nopex%n";
 
     private LogSetup() {
     }

@@ -1,0 +1,137 @@
+package org.inwardportal.control.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged daemon as ops run it: a real process, real ports, real signals. */
+class PortalDaemonIT {
+    private static final Duration START = Duration.ofSeconds(60);
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+
+    private HttpResponse<String> get(int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void withNoConfigurationItStartsInLocalModeAnswersOpsEndpointsAndStopsCleanlyOnSigterm() throws Exception {
+        // Only the port is chosen (0 = free port), so parallel runs never collide; everything else is default.
+        try (PortalProcess p = new PortalProcess(dir, Map.of("PORTAL_HTTP_PORT", "0"), "run")) {
+            Matcher m = p.awaitStdout("http listening on http://127\\.0\\.0\\.1:(\\d+)", START);
+            int port = Integer.parseInt(m.group(1));
+            p.awaitStdout("RunCommand .*\\] ready: ", START);
+            assertThat(p.stdout()).contains("in local mode");
+
+            assertThat(get(port, "/healthz").body()).isEqualTo("ok\n");
+            HttpResponse<String> ready = get(port, "/readyz");
+            assertThat(ready.statusCode()).isEqualTo(200);
+            assertThat(ready.body()).contains("\"ready\":true", "\"database\"", "sqlite data/portal.db");
+            String metrics = get(port, "/metrics").body();
+            assertThat(metrics).contains("jvm_memory_used_bytes", "jvm_gc_", "netty_allocator_memory_used", "hikaricp_connections");
+            assertThat(Files.isRegularFile(dir.resolve("data/portal.db"))).as("embedded store under ./data").isTrue();
+
+            p.terminate();
+            assertThat(p.awaitExit(Duration.ofSeconds(20))).isZero();
+            assertThat(p.stdout()).as(p.stderr()).contains("SIGTERM received").containsPattern("(?m)RunCommand .*\\] stopped\\s*$");
+        }
+    }
+
+    @Test
+    void ctrlCStopsCleanlyToo() throws Exception {
+        try (PortalProcess p = new PortalProcess(dir, Map.of("PORTAL_HTTP_PORT", "0"), "run")) {
+            p.awaitStdout("RunCommand .*\\] ready: ", START);
+            p.signal("INT");
+            assertThat(p.awaitExit(Duration.ofSeconds(20))).isZero();
+            assertThat(p.stdout()).contains("SIGINT received").contains("stopped");
+        }
+    }
+
+    @Test
+    void jsonLogsAreOneObjectPerLineAndSecretsNeverAppear() throws Exception {
+        Path cfg = dir.resolve("portal.yaml");
+        Files.writeString(cfg, """
+                http:
+                  port: 0
+                api:
+                  secret: do-not-log-this-secret-123
+                log:
+                  format: json
+                """);
+        try (PortalProcess p = new PortalProcess(dir, Map.of(), "run", "--config", cfg.toString())) {
+            p.awaitStdout("\"formattedMessage\":\"ready: ", START);
+            p.terminate();
+            assertThat(p.awaitExit(Duration.ofSeconds(20))).isZero();
+            ObjectMapper json = new ObjectMapper();
+            String out = p.stdout();
+            assertThat(out.lines().count()).isGreaterThanOrEqualTo(4);
+            for (String line : out.lines().toList()) {
+                JsonNode event = json.readTree(line);
+                assertThat(event.has("level") && event.has("formattedMessage")).as(line).isTrue();
+            }
+            assertThat(out + p.stderr()).doesNotContain("do-not-log-this-secret-123");
+        }
+    }
+
+    @Test
+    void invalidConfigurationStopsStartupWithOneLineAndExitCode2() throws Exception {
+        try (PortalProcess p = new PortalProcess(dir, Map.of("PORTAL_HTTP_PORT", "99999"), "run")) {
+            assertThat(p.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+            assertThat(p.stderr()).isEqualTo(
+                    "portal: configuration error: http.port: must be a port number (0-65535), got 99999 (from PORTAL_HTTP_PORT)");
+            assertThat(p.stdout()).isEmpty();
+        }
+        try (PortalProcess p = new PortalProcess(dir, Map.of(), "run", "--config", "missing.yaml")) {
+            assertThat(p.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+            assertThat(p.stderr()).isEqualTo("portal: configuration error: config file missing.yaml: does not exist");
+        }
+    }
+
+    @Test
+    void aPortInUseFailsStartupWithOneClearLine() throws Exception {
+        try (var busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             PortalProcess p = new PortalProcess(dir, Map.of("PORTAL_HTTP_PORT", String.valueOf(busy.getLocalPort())), "run")) {
+            assertThat(p.awaitExit(Duration.ofSeconds(30))).isEqualTo(1);
+            assertThat(p.stdout()).containsPattern("ERROR .*http failed to start: cannot listen on 127\\.0\\.0\\.1:" + busy.getLocalPort());
+            assertThat(p.stdout()).doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void configCheckPrintsEffectiveValuesWithSecretsRedacted() throws Exception {
+        try (PortalProcess p = new PortalProcess(dir, Map.of("PORTAL_API_SECRET", "env-secret-0123456789",
+                "PORTAL_DATABASE_URL", "postgresql://relay:pw-in-url@db:5432/portal"), "config", "check")) {
+            assertThat(p.awaitExit(Duration.ofSeconds(30))).isZero();
+            assertThat(p.stdout()).contains("configuration OK")
+                    .containsPattern("api\\.secret +=? <redacted> +\\(PORTAL_API_SECRET\\)")
+                    .contains("postgresql://relay:<redacted>@db:5432/portal")
+                    .containsPattern("http\\.port +=? 8480 +\\(default\\)")
+                    .doesNotContain("env-secret-0123456789", "pw-in-url");
+        }
+    }
+
+    @Test
+    void versionNamesTheBuild() throws Exception {
+        try (PortalProcess p = new PortalProcess(dir, Map.of(), "version")) {
+            assertThat(p.awaitExit(Duration.ofSeconds(30))).isZero();
+            assertThat(p.stdout()).startsWith("portal " + System.getProperty("portal.version", ""))
+                    .containsPattern("java 25")
+                    .contains("transport ");
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package org.inwardportal.control.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import org.inwardportal.control.lifecycle.Health;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The versioned migrations on both stores, for real: an SQLite file and the PostgreSQL that scripts/test starts. */
+class DatabaseTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void embeddedFileIsCreatedMigratedAndKeepsItsIdentityAcrossRestarts() throws Exception {
+        DatabaseUrl url = DatabaseUrl.embedded(dir.resolve("nested/data/portal.db"));
+        String firstId = runOnce(url);
+        assertThat(Files.isRegularFile(dir.resolve("nested/data/portal.db"))).isTrue();
+        assertThat(runOnce(url)).as("restart reuses the store").isEqualTo(firstId);
+        try (Connection c = DriverManager.getConnection(url.jdbcUrl()); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT version FROM flyway_schema_history WHERE success = 1 ORDER BY installed_rank")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void postgresqlGetsTheSameMigrations() throws Exception {
+        String admin = System.getenv("INWARD_TEST_PG_URL");
+        if (System.getenv("INWARD_TEST_REQUIRE_PG") != null) {
+            assertThat(admin).as("scripts/test must provide INWARD_TEST_PG_URL").isNotBlank();
+        }
+        assumeTrue(admin != null, "no test PostgreSQL (scripts/test starts one and sets INWARD_TEST_PG_URL)");
+        String dbName = "portal_it_" + UUID.randomUUID().toString().replace("-", "");
+        try (Connection c = DriverManager.getConnection(admin); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + dbName);
+        }
+        // The postgresql:// form, as ops would write it; user from the URL.
+        String jdbc = admin.replace("/postgres?", "/" + dbName + "?");
+        String plain = "postgresql://portal@" + jdbc.substring("jdbc:postgresql://".length(), jdbc.indexOf('?'));
+        DatabaseUrl url = DatabaseUrl.parse(plain, dir, Optional.empty(), Optional.empty());
+        assertThat(url.kind()).isEqualTo(DatabaseUrl.Kind.POSTGRESQL);
+        String firstId = runOnce(url);
+        assertThat(runOnce(url)).isEqualTo(firstId);
+        try (Connection c = DriverManager.getConnection(jdbc); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM settings")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+        }
+    }
+
+    private static String runOnce(DatabaseUrl url) throws Exception {
+        Database db = new Database(url, 2, null);
+        try {
+            db.start();
+            Health h = db.health();
+            assertThat(h.state()).isEqualTo(Health.State.READY);
+            assertThat(h.detail()).contains("schema v1");
+            return db.instanceId();
+        } finally {
+            db.stop(Duration.ofSeconds(2));
+            assertThat(db.health().state()).isEqualTo(Health.State.STOPPED);
+        }
+    }
+}
