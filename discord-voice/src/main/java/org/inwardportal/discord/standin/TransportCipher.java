@@ -1,0 +1,45 @@
+package org.inwardportal.discord.standin;
+
+import java.security.GeneralSecurityException;
+
+/**
+ * Discord's voice transport encryption, one of the "rtpsize" AEAD modes. The RTP header (with
+ * CSRCs and the 4-byte extension preamble) is the associated data; the rest of the packet is
+ * encrypted; a 4-byte big-endian counter, zero-padded, is the nonce and travels after the tag.
+ */
+interface TransportCipher {
+    int TAG_BYTES = 16;
+    int COUNTER_BYTES = 4;
+
+    String mode();
+
+    /** header || ciphertext+tag || counter */
+    byte[] seal(byte[] header, byte[] plaintext, int counter) throws GeneralSecurityException;
+
+    /** The plaintext of {@code packet}, whose first {@code aadLength} bytes are the associated data. */
+    byte[] open(byte[] packet, int aadLength) throws GeneralSecurityException;
+
+    static TransportCipher forMode(String mode, byte[] key) {
+        return switch (mode) {
+            case AesGcmRtpSize.MODE -> new AesGcmRtpSize(key);
+            case XChaCha20Poly1305RtpSize.MODE -> new XChaCha20Poly1305RtpSize(key);
+            default -> throw new IllegalArgumentException("unsupported voice encryption mode " + mode);
+        };
+    }
+
+    /** Associated-data length of an RTP packet as rtpsize modes count it: 12 + 4·CC (+ 4 with an extension). */
+    static int aadLength(byte[] packet) {
+        int cc = packet[0] & 0x0f;
+        boolean extension = (packet[0] & 0x10) != 0;
+        return 12 + 4 * cc + (extension ? 4 : 0);
+    }
+
+    /** Bytes of the (encrypted) extension body that precede the payload once decrypted. */
+    static int extensionBodyLength(byte[] packet) {
+        if ((packet[0] & 0x10) == 0) {
+            return 0;
+        }
+        int at = 12 + 4 * (packet[0] & 0x0f) + 2;
+        return 4 * (((packet[at] & 0xff) << 8) | (packet[at + 1] & 0xff));
+    }
+}
