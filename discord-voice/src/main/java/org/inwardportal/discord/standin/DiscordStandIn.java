@@ -1,0 +1,161 @@
+package org.inwardportal.discord.standin;
+
+import io.netty.channel.EventLoopGroup;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import org.inwardportal.relay.net.IoTransport;
+
+/**
+ * A small, faithful stand-in for the parts of Discord that JDA talks to, on 127.0.0.1: REST
+ * ({@code /api/v10}), the gateway (plain WebSocket, JSON, no compression), the voice gateway v8
+ * over TLS and voice UDP. Used by the tests and by local mode; see docs/discord-stand-in.md.
+ *
+ * <pre>
+ * DiscordStandIn d = DiscordStandIn.start();
+ * StandInWorld.User bot = d.addBot("Portal");
+ * EmulatedMember alice = d.addMember("Alice");
+ * </pre>
+ */
+public final class DiscordStandIn implements AutoCloseable {
+    private final StandInWorld world;
+    private final Faults faults = new Faults();
+    private final StandInTls tls = new StandInTls();
+    private final IoTransport transport = IoTransport.best();
+    private final EventLoopGroup group = transport.newGroup(2, "discord-stand-in");
+    private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "stand-in-members");
+        t.setDaemon(true);
+        return t;
+    });
+    private final VoiceServer voice;
+    private final GatewayServer gateway;
+    private final Map<Long, EmulatedMember> members = new ConcurrentHashMap<>();
+    private final AtomicInteger memberSsrcs = new AtomicInteger(50_000);
+
+    private DiscordStandIn(StandInWorld world) throws InterruptedException {
+        this.world = world;
+        this.voice = new VoiceServer(world, faults, tls.serverContext(), group, transport);
+        this.gateway = new GatewayServer(world, faults, voice, group, transport);
+        voice.start();
+        gateway.start();
+    }
+
+    /** A stand-in with one guild ("Inward Portal Test"), text channel #world and voice channel "World". */
+    public static DiscordStandIn start() throws InterruptedException {
+        StandInWorld w = new StandInWorld("Inward Portal Test");
+        w.addChannel(StandInWorld.TEXT, "world");
+        w.addChannel(StandInWorld.VOICE, "World");
+        return new DiscordStandIn(w);
+    }
+
+    public static DiscordStandIn start(StandInWorld world) throws InterruptedException {
+        return new DiscordStandIn(world);
+    }
+
+    public StandInWorld world() {
+        return world;
+    }
+
+    public Faults faults() {
+        return faults;
+    }
+
+    /** A bot user with its token; JDA logs in with the token. */
+    public StandInWorld.User addBot(String name) {
+        String token = "standin." + Long.toHexString(world.nextId()) + "." + Long.toHexString(System.nanoTime());
+        return world.addUser(name, true, token);
+    }
+
+    public EmulatedMember addMember(String name) {
+        StandInWorld.User u = world.addUser(name, false, null);
+        EmulatedMember m = new EmulatedMember(this, u, memberSsrcs.incrementAndGet(), clock);
+        members.put(u.id(), m);
+        voice.addMember(m);
+        gateway.memberAdded(u);
+        return m;
+    }
+
+    public List<EmulatedMember> members() {
+        return List.copyOf(members.values());
+    }
+
+    /** REST base URL for JDA's {@code RestConfig.setBaseUrl}. */
+    public String restBaseUrl() {
+        return "http://127.0.0.1:" + gateway.port() + "/api/v10/";
+    }
+
+    /** Gateway URL for JDA's session controller. */
+    public URI gatewayUri() {
+        return URI.create("ws://127.0.0.1:" + gateway.port() + "/");
+    }
+
+    /** Trusts the voice gateway's self-signed certificate. */
+    public SSLContext clientSslContext() {
+        return tls.clientContext();
+    }
+
+    // ---- fault injection ----
+
+    /** Closes a bot's gateway connection with a close code (1006-like drops: use 4000). */
+    public boolean closeGateway(long botId, int code) {
+        return gateway.close(botId, code);
+    }
+
+    /** Closes a bot's voice gateway connection with a close code (4006, 4014, 4015, 4017, ...). */
+    public boolean closeVoice(long botId, int code) {
+        return voice.close(botId, code, "closed by the stand-in");
+    }
+
+    /** Demand DAVE: a bot offering max_dave_protocol_version 0 is closed with 4017. */
+    public void requireDave(boolean require) {
+        voice.requireDave(require);
+    }
+
+    // ---- observation ----
+
+    /** True once the bot has a voice session with UDP and keys: it can send and receive audio. */
+    public boolean voiceReady(long botId) {
+        return voice.ready(botId);
+    }
+
+    public long garbagePackets() {
+        return voice.garbagePackets();
+    }
+
+    public long rejectedPackets() {
+        return voice.rejectedPackets();
+    }
+
+    public List<String> presenceUpdates(long botId) {
+        return gateway.presenceUpdates(botId);
+    }
+
+    public int gatewayIdentifies(long botId) {
+        return gateway.identifies(botId);
+    }
+
+    VoiceServer voice() {
+        return voice;
+    }
+
+    void moveToVoice(EmulatedMember m, Long channelId) {
+        Long from = world.voiceChannelOf(m.id()).orElse(null);
+        world.setVoiceChannel(m.id(), channelId);
+        gateway.voiceStateChanged(m.user(), channelId);
+        voice.memberMoved(m, from, channelId);
+    }
+
+    @Override
+    public void close() {
+        clock.shutdownNow();
+        gateway.stop();
+        voice.stop();
+        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

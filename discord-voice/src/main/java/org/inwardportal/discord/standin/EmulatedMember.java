@@ -1,0 +1,128 @@
+package org.inwardportal.discord.standin;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A person in the stand-in's guild: joins and leaves voice channels, speaks (Opus frames paced at
+ * 20 ms, RTP timestamps advancing with wall time as a real client's do) and listens (records every
+ * frame a bot sends into its channel). Scriptable from tests and local mode.
+ */
+public final class EmulatedMember {
+    static final int SAMPLES_PER_FRAME = 960;
+
+    private final DiscordStandIn standIn;
+    private final StandInWorld.User user;
+    private final int ssrc;
+    private final ScheduledExecutorService clock;
+    private final List<Heard> heard = new ArrayList<>();
+    private final long epochNanos = System.nanoTime();
+    private int sequence;
+    private long lastTimestamp = -SAMPLES_PER_FRAME;
+
+    EmulatedMember(DiscordStandIn standIn, StandInWorld.User user, int ssrc, ScheduledExecutorService clock) {
+        this.standIn = standIn;
+        this.user = user;
+        this.ssrc = ssrc;
+        this.clock = clock;
+    }
+
+    public StandInWorld.User user() {
+        return user;
+    }
+
+    public long id() {
+        return user.id();
+    }
+
+    public int ssrc() {
+        return ssrc;
+    }
+
+    public void joinVoice(StandInWorld.GuildChannel channel) {
+        standIn.moveToVoice(this, channel.id());
+    }
+
+    public void leaveVoice() {
+        standIn.moveToVoice(this, null);
+    }
+
+    /**
+     * Speaks the frames, one every 20 ms, starting now; completes after the last one. Bots in the
+     * member's channel get a SPEAKING op first, as Discord sends it.
+     */
+    public CompletableFuture<Void> speak(List<byte[]> frames) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (frames.isEmpty()) {
+            done.complete(null);
+            return done;
+        }
+        standIn.voice().memberSpeaking(this, true);
+        AtomicInteger next = new AtomicInteger();
+        ScheduledFuture<?>[] task = new ScheduledFuture<?>[1];
+        task[0] = clock.scheduleAtFixedRate(() -> {
+            int i = next.getAndIncrement();
+            if (i >= frames.size()) {
+                return;
+            }
+            sendFrame(frames.get(i));
+            if (i == frames.size() - 1) {
+                standIn.voice().memberSpeaking(this, false);
+                done.complete(null);
+                task[0].cancel(false);
+            }
+        }, 0, 20, TimeUnit.MILLISECONDS);
+        return done;
+    }
+
+    /** Sends one frame now. The timestamp follows wall time (48 kHz), never less than one frame on. */
+    public synchronized void sendFrame(byte[] opus) {
+        long byClock = (System.nanoTime() - epochNanos) / 1_000_000L * 48L;
+        long ts = Math.max(lastTimestamp + SAMPLES_PER_FRAME, byClock / SAMPLES_PER_FRAME * SAMPLES_PER_FRAME);
+        lastTimestamp = ts;
+        standIn.voice().memberFrame(this, sequence++ & 0xffff, ts & 0xffffffffL, opus);
+    }
+
+    void hear(Heard h) {
+        synchronized (heard) {
+            heard.add(h);
+            heard.notifyAll();
+        }
+    }
+
+    public List<Heard> heard() {
+        synchronized (heard) {
+            return List.copyOf(heard);
+        }
+    }
+
+    public void clearHeard() {
+        synchronized (heard) {
+            heard.clear();
+        }
+    }
+
+    /** Waits until at least {@code count} frames were heard; returns them all (fewer on timeout). */
+    public List<Heard> awaitHeard(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (heard) {
+            while (heard.size() < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) break;
+                heard.wait(Math.max(1, left / 1_000_000));
+            }
+            return List.copyOf(heard);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return user.name() + " (" + user.id() + ")";
+    }
+}

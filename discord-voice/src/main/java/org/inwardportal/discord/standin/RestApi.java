@@ -1,0 +1,170 @@
+package org.inwardportal.discord.standin;
+
+import static org.inwardportal.discord.standin.GatewayPayloads.JSON;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The subset of Discord's REST API (v10) that JDA calls, answered from the stand-in's world. */
+final class RestApi {
+    private static final Logger log = LoggerFactory.getLogger(RestApi.class);
+    private static final String PREFIX = "/api/v10/";
+    private static final Pattern CHANNEL = Pattern.compile("channels/(\\d+)");
+    private static final Pattern MESSAGES = Pattern.compile("channels/(\\d+)/messages");
+    private static final Pattern GUILD_COMMANDS = Pattern.compile("applications/(\\d+)/guilds/(\\d+)/commands");
+
+    private final StandInWorld world;
+    private final GatewayServer gateway;
+    private final List<ObjectNode> messages = new CopyOnWriteArrayList<>();
+    private final List<ObjectNode> commands = new CopyOnWriteArrayList<>();
+    private final List<String> unhandled = new CopyOnWriteArrayList<>();
+
+    RestApi(StandInWorld world, GatewayServer gateway) {
+        this.world = world;
+        this.gateway = gateway;
+    }
+
+    ChannelHandler handler() {
+        return new Handler();
+    }
+
+    List<ObjectNode> messages() {
+        return List.copyOf(messages);
+    }
+
+    List<ObjectNode> commands() {
+        return List.copyOf(commands);
+    }
+
+    /** Requests the stand-in does not implement: a test can assert none were made. */
+    List<String> unhandled() {
+        return List.copyOf(unhandled);
+    }
+
+    private record Answer(HttpResponseStatus status, JsonNode body) {
+        static Answer ok(JsonNode body) {
+            return new Answer(HttpResponseStatus.OK, body);
+        }
+
+        static Answer error(HttpResponseStatus status, int code, String message) {
+            return new Answer(status, JSON.createObjectNode().put("message", message).put("code", code));
+        }
+    }
+
+    private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        Handler() {
+            super(false);
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            String path = new QueryStringDecoder(req.uri()).path();
+            if (!path.startsWith(PREFIX)) {
+                ctx.fireChannelRead(req); // the gateway's WebSocket upgrade
+                return;
+            }
+            Answer a;
+            try {
+                a = route(req.method(), path.substring(PREFIX.length()), req);
+            } catch (Exception e) {
+                a = Answer.error(HttpResponseStatus.BAD_REQUEST, 50035, "Invalid Form Body: " + e.getMessage());
+            } finally {
+                req.release();
+            }
+            byte[] body = a.body() == null ? new byte[0] : a.body().toString().getBytes(StandardCharsets.UTF_8);
+            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, a.status(), Unpooled.wrappedBuffer(body));
+            res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json").setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+            HttpUtil.setKeepAlive(res, true);
+            ctx.writeAndFlush(res);
+        }
+
+        private Answer route(HttpMethod method, String path, FullHttpRequest req) throws Exception {
+            if (path.equals("gateway") || path.equals("gateway/bot")) {
+                ObjectNode g = JSON.createObjectNode().put("url", "ws://127.0.0.1:" + gateway.port()).put("shards", 1);
+                g.putObject("session_start_limit").put("total", 1000).put("remaining", 1000).put("reset_after", 0).put("max_concurrency", 1);
+                return Answer.ok(g);
+            }
+            var bot = world.botByToken(req.headers().get(HttpHeaderNames.AUTHORIZATION)).orElse(null);
+            if (bot == null) {
+                return Answer.error(HttpResponseStatus.UNAUTHORIZED, 0, "401: Unauthorized");
+            }
+            JsonNode body = req.content().readableBytes() == 0 ? JSON.createObjectNode()
+                    : JSON.readTree(req.content().toString(StandardCharsets.UTF_8));
+            Matcher m;
+            if (path.equals("users/@me") && method.equals(HttpMethod.GET)) {
+                return Answer.ok(GatewayPayloads.user(bot));
+            }
+            if ((m = GUILD_COMMANDS.matcher(path)).matches() && method.equals(HttpMethod.PUT)) {
+                ArrayNode out = JSON.createArrayNode();
+                commands.clear();
+                for (JsonNode c : body) {
+                    ObjectNode cmd = ((ObjectNode) c.deepCopy()).put("id", String.valueOf(world.nextId()))
+                            .put("application_id", m.group(1)).put("guild_id", m.group(2)).put("version", String.valueOf(world.nextId()))
+                            .put("type", c.path("type").asInt(1));
+                    if (!cmd.has("description")) cmd.put("description", "");
+                    commands.add(cmd);
+                    out.add(cmd);
+                }
+                return Answer.ok(out);
+            }
+            if ((m = MESSAGES.matcher(path)).matches() && method.equals(HttpMethod.POST)) {
+                long channelId = Long.parseLong(m.group(1));
+                if (world.channel(channelId).isEmpty()) return Answer.error(HttpResponseStatus.NOT_FOUND, 10003, "Unknown Channel");
+                ObjectNode msg = JSON.createObjectNode().put("id", String.valueOf(world.nextId())).put("type", 0)
+                        .put("channel_id", m.group(1)).put("guild_id", String.valueOf(world.guildId()))
+                        .put("content", body.path("content").asText("")).put("timestamp", Instant.now().toString())
+                        .putNull("edited_timestamp").put("tts", false).put("mention_everyone", false).put("pinned", false)
+                        .put("flags", 0);
+                msg.set("author", GatewayPayloads.user(bot));
+                msg.putArray("mentions");
+                msg.putArray("mention_roles");
+                msg.putArray("attachments");
+                msg.set("embeds", body.has("embeds") ? body.get("embeds") : JSON.createArrayNode());
+                msg.putArray("components");
+                messages.add(msg);
+                gateway.broadcast("MESSAGE_CREATE", msg.deepCopy());
+                return Answer.ok(msg);
+            }
+            if ((m = CHANNEL.matcher(path)).matches()) {
+                var channel = world.channel(Long.parseLong(m.group(1))).orElse(null);
+                if (channel == null) return Answer.error(HttpResponseStatus.NOT_FOUND, 10003, "Unknown Channel");
+                if (method.equals(HttpMethod.GET)) return Answer.ok(GatewayPayloads.channel(world, channel));
+                if (method.equals(HttpMethod.PATCH)) {
+                    if (body.has("topic")) channel.topic = body.path("topic").isNull() ? null : body.path("topic").asText();
+                    gateway.channelUpdated(channel);
+                    return Answer.ok(GatewayPayloads.channel(world, channel));
+                }
+                if (method.equals(HttpMethod.DELETE)) {
+                    world.removeChannel(channel.id());
+                    gateway.channelDeleted(channel);
+                    return Answer.ok(GatewayPayloads.channel(world, channel));
+                }
+            }
+            unhandled.add(method + " " + path);
+            log.debug("stand-in REST: no route for {} {}", method, path);
+            return Answer.error(HttpResponseStatus.NOT_FOUND, 0, "404: Not Found");
+        }
+    }
+}

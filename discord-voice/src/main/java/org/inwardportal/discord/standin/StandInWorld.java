@@ -1,0 +1,144 @@
+package org.inwardportal.discord.standin;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the stand-in's Discord contains: one guild with text and voice channels, its users (bots
+ * with tokens, and emulated people), and who sits in which voice channel. Thread-safe.
+ */
+public final class StandInWorld {
+    /** Channel types as Discord numbers them. */
+    public static final int TEXT = 0;
+    public static final int VOICE = 2;
+
+    public record User(long id, String name, boolean bot, String token) {
+    }
+
+    public static final class GuildChannel {
+        final long id;
+        final int type;
+        final String name;
+        final int position;
+        volatile String topic;
+
+        GuildChannel(long id, int type, String name, int position) {
+            this.id = id;
+            this.type = type;
+            this.name = name;
+            this.position = position;
+        }
+
+        public long id() {
+            return id;
+        }
+
+        public int type() {
+            return type;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public String topic() {
+            return topic;
+        }
+    }
+
+    private final AtomicLong ids = new AtomicLong(1_300_000_000_000_000_000L);
+    private final long guildId = nextId();
+    private final String guildName;
+    private final List<GuildChannel> channels = new CopyOnWriteArrayList<>();
+    private final Map<Long, User> users = new ConcurrentHashMap<>();
+    private final Map<Long, Long> voiceChannelOf = new ConcurrentHashMap<>();
+    private final long ownerId;
+
+    public StandInWorld(String guildName) {
+        this.guildName = guildName;
+        this.ownerId = addUser("Owner", false, null).id();
+    }
+
+    long nextId() {
+        return ids.incrementAndGet();
+    }
+
+    public long guildId() {
+        return guildId;
+    }
+
+    public String guildName() {
+        return guildName;
+    }
+
+    public long ownerId() {
+        return ownerId;
+    }
+
+    public GuildChannel addChannel(int type, String name) {
+        GuildChannel c = new GuildChannel(nextId(), type, name, channels.size());
+        channels.add(c);
+        return c;
+    }
+
+    public List<GuildChannel> channels() {
+        return List.copyOf(channels);
+    }
+
+    public Optional<GuildChannel> channel(long id) {
+        return channels.stream().filter(c -> c.id == id).findFirst();
+    }
+
+    public GuildChannel channel(String name) {
+        return channels.stream().filter(c -> c.name.equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no channel named " + name));
+    }
+
+    boolean removeChannel(long id) {
+        return channels.removeIf(c -> c.id == id);
+    }
+
+    public User addUser(String name, boolean bot, String token) {
+        User u = new User(nextId(), name, bot, token);
+        users.put(u.id(), u);
+        return u;
+    }
+
+    public Optional<User> user(long id) {
+        return Optional.ofNullable(users.get(id));
+    }
+
+    public Optional<User> botByToken(String token) {
+        if (token == null) {
+            return Optional.empty();
+        }
+        String t = token.startsWith("Bot ") ? token.substring(4) : token;
+        return users.values().stream().filter(u -> u.bot() && t.equals(u.token())).findFirst();
+    }
+
+    public List<User> users() {
+        return new ArrayList<>(users.values());
+    }
+
+    /** Moves a user into a voice channel, or out of voice with {@code channelId == null}. */
+    void setVoiceChannel(long userId, Long channelId) {
+        if (channelId == null) {
+            voiceChannelOf.remove(userId);
+        } else {
+            voiceChannelOf.put(userId, channelId);
+        }
+    }
+
+    public Optional<Long> voiceChannelOf(long userId) {
+        return Optional.ofNullable(voiceChannelOf.get(userId));
+    }
+
+    public Map<Long, Long> voiceStates() {
+        return Map.copyOf(voiceChannelOf);
+    }
+}

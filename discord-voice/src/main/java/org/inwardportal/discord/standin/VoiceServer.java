@@ -1,0 +1,448 @@
+package org.inwardportal.discord.standin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.ssl.SslContext;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.inwardportal.relay.net.IoTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stand-in's voice server: the voice gateway v8 over TLS ({@code wss://localhost:P/?v=8}) and
+ * the voice UDP socket (IP discovery, then AEAD-encrypted RTP). Emulated members' speech is sent
+ * from here to each bot in their channel; what a bot sends is decrypted and handed to the members
+ * who listen in that channel.
+ */
+final class VoiceServer {
+    private static final Logger log = LoggerFactory.getLogger(VoiceServer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final List<String> MODES = List.of(AesGcmRtpSize.MODE, XChaCha20Poly1305RtpSize.MODE);
+    static final int DISCOVERY_LENGTH = 74;
+    static final byte OPUS_PAYLOAD_TYPE = 0x78;
+
+    private final StandInWorld world;
+    private final Faults faults;
+    private final SslContext tls;
+    private final EventLoopGroup group;
+    private final IoTransport transport;
+    private final SecureRandom random = new SecureRandom();
+    private final AtomicInteger ssrcs = new AtomicInteger(1000);
+    /** Issued by VOICE_SERVER_UPDATE, keyed by token. */
+    private final Map<String, VoiceConnection> pending = new ConcurrentHashMap<>();
+    private final Map<Long, VoiceConnection> byUser = new ConcurrentHashMap<>();
+    private final Map<Integer, VoiceConnection> bySsrc = new ConcurrentHashMap<>();
+    private final Map<Long, EmulatedMember> members = new ConcurrentHashMap<>();
+    private final AtomicLong garbagePackets = new AtomicLong();
+    private final AtomicLong rejectedPackets = new AtomicLong();
+    private volatile boolean requireDave;
+    private Channel wsChannel;
+    private Channel udpChannel;
+
+    VoiceServer(StandInWorld world, Faults faults, SslContext tls, EventLoopGroup group, IoTransport transport) {
+        this.world = world;
+        this.faults = faults;
+        this.tls = tls;
+        this.group = group;
+        this.transport = transport;
+    }
+
+    void start() throws InterruptedException {
+        wsChannel = new ServerBootstrap().group(group).channel(transport.serverSocketChannel())
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(tls.newHandler(ch.alloc()))
+                                .addLast(new HttpServerCodec())
+                                .addLast(new HttpObjectAggregator(65536))
+                                .addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                                        .websocketPath("/").checkStartsWith(true).allowExtensions(true)
+                                        .maxFramePayloadLength(65536).build()))
+                                .addLast(new GatewayHandler());
+                    }
+                }).bind("127.0.0.1", 0).sync().channel();
+        udpChannel = new Bootstrap().group(group).channel(transport.datagramChannel())
+                .handler(new UdpHandler()).bind("127.0.0.1", 0).sync().channel();
+    }
+
+    void stop() {
+        if (wsChannel != null) wsChannel.close().syncUninterruptibly();
+        if (udpChannel != null) udpChannel.close().syncUninterruptibly();
+        byUser.values().forEach(c -> { if (c.socket != null) c.socket.close(); });
+    }
+
+    /** host:port as Discord's VOICE_SERVER_UPDATE gives it ("localhost": JDA cannot parse 127.0.0.1:P there). */
+    String endpoint() {
+        return "localhost:" + ((InetSocketAddress) wsChannel.localAddress()).getPort();
+    }
+
+    int udpPort() {
+        return ((InetSocketAddress) udpChannel.localAddress()).getPort();
+    }
+
+    long garbagePackets() {
+        return garbagePackets.get();
+    }
+
+    long rejectedPackets() {
+        return rejectedPackets.get();
+    }
+
+    void requireDave(boolean require) {
+        this.requireDave = require;
+    }
+
+    /** A fresh voice token for a bot that asked to join voice (answers gateway op 4). */
+    String issueToken(long guildId, long userId, String sessionId) {
+        String token = Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
+        VoiceConnection previous = byUser.get(userId);
+        VoiceConnection c = new VoiceConnection(userId, guildId, sessionId, token,
+                previous != null ? previous.ssrc : ssrcs.incrementAndGet());
+        pending.put(token, c);
+        return token;
+    }
+
+    /** The bot left voice: its session ends. */
+    void disconnect(long userId) {
+        VoiceConnection c = byUser.remove(userId);
+        if (c != null) {
+            bySsrc.remove(c.ssrc);
+            if (c.socket != null) {
+                c.socket.close();
+            }
+        }
+    }
+
+    /** Fault injection: close a bot's voice WebSocket with a close code. */
+    boolean close(long userId, int code, String reason) {
+        VoiceConnection c = byUser.get(userId);
+        if (c == null || c.socket == null) {
+            return false;
+        }
+        c.socket.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(f -> c.socket.close());
+        return true;
+    }
+
+    boolean ready(long userId) {
+        VoiceConnection c = byUser.get(userId);
+        return c != null && c.mediaReady();
+    }
+
+    void addMember(EmulatedMember m) {
+        members.put(m.user().id(), m);
+    }
+
+    // ---- what members do ----
+
+    /** A member entered or left a voice channel: bots in that channel learn of it (ops 11 / 13). */
+    void memberMoved(EmulatedMember m, Long fromChannel, Long toChannel) {
+        for (VoiceConnection c : byUser.values()) {
+            Long botChannel = world.voiceChannelOf(c.userId).orElse(null);
+            if (botChannel == null || c.socket == null) continue;
+            if (botChannel.equals(toChannel)) {
+                send(c, 11, JSON.createObjectNode().set("user_ids", JSON.createArrayNode().add(String.valueOf(m.user().id()))));
+            } else if (botChannel.equals(fromChannel)) {
+                send(c, 13, JSON.createObjectNode().put("user_id", String.valueOf(m.user().id())));
+            }
+        }
+    }
+
+    /** Op 5: maps the member's SSRC to its user for every bot in its channel. */
+    void memberSpeaking(EmulatedMember m, boolean speaking) {
+        for (VoiceConnection c : botsInChannelOf(m)) {
+            send(c, 5, JSON.createObjectNode().put("user_id", String.valueOf(m.user().id()))
+                    .put("ssrc", m.ssrc()).put("speaking", speaking ? 1 : 0));
+        }
+    }
+
+    /** One Opus frame from a member to every bot in its channel, encrypted for each. */
+    int memberFrame(EmulatedMember m, int sequence, long timestamp, byte[] opus) {
+        int sent = 0;
+        for (VoiceConnection c : botsInChannelOf(m)) {
+            if (!c.mediaReady()) continue;
+            // Like Discord: a one-element header extension (RFC 8285 one-byte form) whose body is encrypted.
+            byte[] header = ByteBuffer.allocate(16).put((byte) 0x90).put(OPUS_PAYLOAD_TYPE).putShort((short) sequence)
+                    .putInt((int) timestamp).putInt(m.ssrc()).putShort((short) 0xBEDE).putShort((short) 1).array();
+            byte[] plain = new byte[4 + opus.length];
+            plain[0] = 0x10; // id 1, length 1: audio level
+            plain[1] = (byte) 0x7f;
+            System.arraycopy(opus, 0, plain, 4, opus.length);
+            try {
+                sendUdp(c.udpAddress, c.cipher.seal(header, plain, c.nextCounter()));
+                sent++;
+            } catch (GeneralSecurityException e) {
+                log.warn("cannot encrypt a member frame: {}", e.toString());
+            }
+        }
+        return sent;
+    }
+
+    private List<VoiceConnection> botsInChannelOf(EmulatedMember m) {
+        Long channel = world.voiceChannelOf(m.user().id()).orElse(null);
+        if (channel == null) return List.of();
+        return byUser.values().stream().filter(c -> channel.equals(world.voiceChannelOf(c.userId).orElse(null))).toList();
+    }
+
+    private void sendUdp(InetSocketAddress to, byte[] packet) {
+        if (faults.dropPacket()) return;
+        DatagramPacket p = new DatagramPacket(Unpooled.wrappedBuffer(packet), to);
+        long delay = faults.udpDelay().toNanos();
+        if (delay > 0) {
+            udpChannel.eventLoop().schedule(() -> udpChannel.writeAndFlush(p), delay, TimeUnit.NANOSECONDS);
+        } else {
+            udpChannel.writeAndFlush(p);
+        }
+    }
+
+    // ---- voice gateway ----
+
+    private void send(VoiceConnection c, int op, JsonNode d) {
+        ObjectNode msg = JSON.createObjectNode().put("op", op);
+        msg.set("d", d);
+        msg.put("seq", c.nextServerSeq());
+        Channel s = c.socket;
+        if (s != null && s.isActive()) {
+            s.writeAndFlush(new TextWebSocketFrame(msg.toString()));
+        }
+    }
+
+    private static void sendRaw(Channel ch, int op, JsonNode d) {
+        ObjectNode msg = JSON.createObjectNode().put("op", op);
+        msg.set("d", d);
+        ch.writeAndFlush(new TextWebSocketFrame(msg.toString()));
+    }
+
+    private static void closeWith(Channel ch, int code, String reason) {
+        ch.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(f -> ch.close());
+    }
+
+    private final class GatewayHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+        private VoiceConnection conn;
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+                sendRaw(ctx.channel(), 8, JSON.createObjectNode().put("heartbeat_interval", 13750).put("v", 8));
+            }
+            super.userEventTriggered(ctx, evt);
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+            if (!(frame instanceof TextWebSocketFrame text)) {
+                return; // DAVE binary ops arrive with the DAVE issue
+            }
+            JsonNode msg;
+            try {
+                msg = JSON.readTree(text.text());
+            } catch (Exception e) {
+                closeWith(ctx.channel(), 4020, "bad request: not JSON");
+                return;
+            }
+            int op = msg.path("op").asInt(-1);
+            JsonNode d = msg.path("d");
+            switch (op) {
+                case 0 -> identify(ctx.channel(), d);
+                case 7 -> resume(ctx.channel(), d);
+                case 3 -> {
+                    if (!faults.ignoreHeartbeats()) {
+                        long t = d.isObject() ? d.path("t").asLong() : d.asLong();
+                        sendRaw(ctx.channel(), 6, JSON.createObjectNode().put("t", t));
+                    }
+                }
+                case 1 -> selectProtocol(ctx.channel(), d);
+                case 5 -> { /* the bot's own speaking flag: nothing to do */ }
+                default -> {
+                    if (conn == null) closeWith(ctx.channel(), 4003, "not authenticated");
+                }
+            }
+        }
+
+        private void identify(Channel ch, JsonNode d) {
+            VoiceConnection c = pending.remove(d.path("token").asText(""));
+            if (c == null || !String.valueOf(c.userId).equals(d.path("user_id").asText())
+                    || !c.sessionId.equals(d.path("session_id").asText())) {
+                closeWith(ch, 4004, "authentication failed");
+                return;
+            }
+            int maxDave = d.path("max_dave_protocol_version").asInt(0);
+            if (requireDave && maxDave < 1) {
+                closeWith(ch, 4017, "E2EE/DAVE protocol required");
+                return;
+            }
+            VoiceConnection old = byUser.put(c.userId, c);
+            if (old != null && old != c && old.socket != null && old.socket != ch) {
+                old.socket.close();
+            }
+            bySsrc.put(c.ssrc, c);
+            c.socket = ch;
+            conn = c;
+            ObjectNode ready = JSON.createObjectNode().put("ssrc", c.ssrc).put("ip", "127.0.0.1").put("port", udpPort());
+            ready.set("modes", JSON.valueToTree(MODES));
+            ready.put("heartbeat_interval", 13750);
+            send(c, 2, ready);
+        }
+
+        private void resume(Channel ch, JsonNode d) {
+            VoiceConnection c = byUser.values().stream()
+                    .filter(v -> v.sessionId.equals(d.path("session_id").asText()) && v.token.equals(d.path("token").asText()))
+                    .findFirst().orElse(null);
+            if (c == null) {
+                closeWith(ch, 4006, "session no longer valid");
+                return;
+            }
+            c.socket = ch;
+            conn = c;
+            send(c, 9, JSON.nullNode());
+        }
+
+        private void selectProtocol(Channel ch, JsonNode d) {
+            if (conn == null) {
+                closeWith(ch, 4003, "not authenticated");
+                return;
+            }
+            String mode = d.path("data").path("mode").asText("");
+            if (!MODES.contains(mode)) {
+                closeWith(ch, 4016, "unknown encryption mode");
+                return;
+            }
+            byte[] key = new byte[32];
+            random.nextBytes(key);
+            conn.cipher = TransportCipher.forMode(mode, key);
+            ObjectNode desc = JSON.createObjectNode().put("mode", mode).put("audio_codec", "opus")
+                    .put("media_session_id", Long.toHexString(random.nextLong())).put("dave_protocol_version", 0);
+            var keyArray = desc.putArray("secret_key");
+            for (byte b : key) keyArray.add(b & 0xff);
+            send(conn, 4, desc);
+            // Who is already in the channel (op 11), then their SSRCs (op 5) so their audio is attributed.
+            Long channel = world.voiceChannelOf(conn.userId).orElse(null);
+            var ids = JSON.createArrayNode();
+            members.values().stream().filter(m -> channel != null && channel.equals(world.voiceChannelOf(m.user().id()).orElse(null)))
+                    .forEach(m -> ids.add(String.valueOf(m.user().id())));
+            if (!ids.isEmpty()) {
+                send(conn, 11, JSON.createObjectNode().set("user_ids", ids));
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            if (conn != null && conn.socket == ctx.channel()) {
+                conn.socket = null;
+            }
+            super.channelInactive(ctx);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.debug("voice gateway connection closed: {}", cause.toString());
+            ctx.close();
+        }
+    }
+
+    // ---- voice UDP ----
+
+    private final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            ByteBuf buf = packet.content();
+            byte[] bytes = new byte[buf.readableBytes()];
+            buf.getBytes(buf.readerIndex(), bytes);
+            InetSocketAddress from = packet.sender();
+            if (bytes.length == DISCOVERY_LENGTH && bytes[0] == 0 && bytes[1] == 1) {
+                discovery(ctx, bytes, from);
+            } else if (bytes.length >= 12 + TransportCipher.TAG_BYTES + TransportCipher.COUNTER_BYTES
+                    && (bytes[0] & 0xC0) == 0x80 && (bytes[1] & 0x7f) == OPUS_PAYLOAD_TYPE) {
+                if (faults.dropPacket()) return;
+                long delay = faults.udpDelay().toNanos();
+                if (delay > 0) {
+                    ctx.executor().schedule(() -> media(bytes, from), delay, TimeUnit.NANOSECONDS);
+                } else {
+                    media(bytes, from);
+                }
+            } else if (bytes.length > 0 && (bytes[0] & 0xC0) == 0x80 && (bytes[1] & 0x7f) >= 72 && (bytes[1] & 0x7f) <= 76) {
+                // RTCP (RFC 5761 range): Discord clients send receiver reports; nothing to do.
+            } else {
+                garbagePackets.incrementAndGet(); // keep-alives and noise
+            }
+        }
+
+        private void discovery(ChannelHandlerContext ctx, byte[] request, InetSocketAddress from) {
+            int ssrc = ByteBuffer.wrap(request, 4, 4).getInt();
+            VoiceConnection c = bySsrc.get(ssrc);
+            if (c == null) {
+                rejectedPackets.incrementAndGet();
+                return;
+            }
+            c.udpAddress = from;
+            ByteBuffer reply = ByteBuffer.allocate(DISCOVERY_LENGTH).putShort((short) 2).putShort((short) 70).putInt(ssrc);
+            byte[] ip = from.getAddress().getHostAddress().getBytes(StandardCharsets.US_ASCII);
+            reply.put(ip).position(DISCOVERY_LENGTH - 2);
+            reply.putShort((short) from.getPort());
+            ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(reply.array()), from));
+        }
+
+        private void media(byte[] packet, InetSocketAddress from) {
+            long now = System.nanoTime();
+            int ssrc = ByteBuffer.wrap(packet, 8, 4).getInt();
+            VoiceConnection c = bySsrc.get(ssrc);
+            if (c == null || !c.mediaReady() || !from.equals(c.udpAddress)) {
+                rejectedPackets.incrementAndGet();
+                return;
+            }
+            byte[] plain;
+            try {
+                plain = c.cipher.open(packet, TransportCipher.aadLength(packet));
+            } catch (GeneralSecurityException e) {
+                rejectedPackets.incrementAndGet();
+                return;
+            }
+            int skip = TransportCipher.extensionBodyLength(packet);
+            byte[] opus = Arrays.copyOfRange(plain, Math.min(skip, plain.length), plain.length);
+            int seq = ((packet[2] & 0xff) << 8) | (packet[3] & 0xff);
+            long ts = ByteBuffer.wrap(packet, 4, 4).getInt() & 0xffffffffL;
+            Long channel = world.voiceChannelOf(c.userId).orElse(null);
+            if (channel == null) return;
+            Heard heard = new Heard(c.userId, seq, ts, opus, now);
+            for (EmulatedMember m : members.values()) {
+                if (channel.equals(world.voiceChannelOf(m.user().id()).orElse(null))) {
+                    m.hear(heard);
+                }
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.debug("voice udp: {}", cause.toString());
+        }
+    }
+}
