@@ -112,9 +112,27 @@ public final class DiscordStandIn implements AutoCloseable {
         return voice.close(botId, code, "closed by the stand-in");
     }
 
+    /** Sends {@code count} garbage datagrams (random bytes, and RTP with forged tags) to a bot's voice socket. */
+    public int injectVoiceGarbage(long botId, int count) {
+        return voice.injectGarbage(botId, count);
+    }
+
     /** Demand DAVE: a bot offering max_dave_protocol_version 0 is closed with 4017. */
     public void requireDave(boolean require) {
         voice.requireDave(require);
+    }
+
+    /** Deletes a channel, as a guild admin would: CHANNEL_DELETE; bots in it are dropped from voice (4014). */
+    public void deleteChannel(long channelId) {
+        var channel = world.channel(channelId).orElseThrow();
+        world.removeChannel(channelId);
+        gateway.channelDeleted(channel);
+        for (var e : world.voiceStates().entrySet()) {
+            if (e.getValue() == channelId) {
+                world.setVoiceChannel(e.getKey(), null);
+                voice.close(e.getKey(), 4014, "channel deleted");
+            }
+        }
     }
 
     // ---- observation ----

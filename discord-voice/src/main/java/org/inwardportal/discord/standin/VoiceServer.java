@@ -158,6 +158,23 @@ final class VoiceServer {
         return c != null && c.mediaReady();
     }
 
+    /** Fault injection: random datagrams and RTP with forged tags, sent to a bot's voice socket. */
+    int injectGarbage(long userId, int count) {
+        VoiceConnection c = byUser.get(userId);
+        if (c == null || !c.mediaReady()) return 0;
+        for (int i = 0; i < count; i++) {
+            byte[] junk = new byte[1 + random.nextInt(300)];
+            random.nextBytes(junk);
+            if (i % 2 == 1 && junk.length > 40) {
+                junk[0] = (byte) 0x80; // looks like RTP from a known member, but the tag cannot verify
+                junk[1] = OPUS_PAYLOAD_TYPE;
+                members.values().stream().findFirst().ifPresent(m -> ByteBuffer.wrap(junk, 8, 4).putInt(m.ssrc()));
+            }
+            sendUdp(c.udpAddress, junk);
+        }
+        return count;
+    }
+
     void addMember(EmulatedMember m) {
         members.put(m.user().id(), m);
     }

@@ -1,0 +1,183 @@
+package org.inwardportal.discord.voice;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import net.dv8tion.jda.api.JDA;
+import net.dv8tion.jda.api.JDABuilder;
+import net.dv8tion.jda.api.events.GenericEvent;
+import net.dv8tion.jda.api.events.channel.ChannelDeleteEvent;
+import net.dv8tion.jda.api.events.guild.voice.GuildVoiceUpdateEvent;
+import net.dv8tion.jda.api.events.session.ReadyEvent;
+import net.dv8tion.jda.api.events.session.ShutdownEvent;
+import net.dv8tion.jda.api.exceptions.InvalidTokenException;
+import net.dv8tion.jda.api.hooks.EventListener;
+import net.dv8tion.jda.api.requests.GatewayIntent;
+import net.dv8tion.jda.api.utils.MemberCachePolicy;
+import net.dv8tion.jda.api.utils.cache.CacheFlag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Discord bot account, logged in through JDA: at most one {@link VoiceLink} per guild, since
+ * Discord allows a bot one voice connection per guild. The token is used once, for the login, and
+ * never logged.
+ */
+public final class DiscordBot implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DiscordBot.class);
+
+    private final String name;
+    private final ScheduledExecutorService timer;
+    private final Map<Long, VoiceLink> links = new ConcurrentHashMap<>();
+    private volatile JDA jda;
+    private volatile BotState state = BotState.CONNECTING;
+    private volatile String reason = "logging in";
+
+    private DiscordBot(String name) {
+        this.name = name;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "voice-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Logs in. A refused token ends in {@link BotState#FAILED} with the reason, not an exception;
+     * the gateway connection completes in the background ({@link #awaitReady}).
+     */
+    public static DiscordBot login(String name, String token, DiscordEndpoints endpoints) {
+        DiscordBot bot = new DiscordBot(name);
+        JDABuilder builder = JDABuilder.createDefault(token, EnumSet.of(GatewayIntent.GUILD_VOICE_STATES))
+                .enableCache(CacheFlag.VOICE_STATE)
+                .disableCache(CacheFlag.EMOJI, CacheFlag.STICKER, CacheFlag.SOUNDBOARD_SOUNDS, CacheFlag.SCHEDULED_EVENTS)
+                .setMemberCachePolicy(MemberCachePolicy.VOICE)
+                .setAutoReconnect(true)
+                .addEventListeners(bot.new Events());
+        try {
+            bot.jda = endpoints.applyTo(builder).build();
+        } catch (InvalidTokenException e) {
+            bot.fail("Discord refused the bot token of " + name + " (401 Unauthorized): check discord.tokens");
+        } catch (RuntimeException e) {
+            bot.fail("cannot log in bot " + name + ": " + e.getMessage());
+        }
+        return bot;
+    }
+
+    private void fail(String why) {
+        state = BotState.FAILED;
+        reason = why;
+        log.error("{}", why);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public BotState state() {
+        return state;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    public JDA jda() {
+        if (jda == null) throw new IllegalStateException("bot " + name + " is not logged in: " + reason);
+        return jda;
+    }
+
+    public long userId() {
+        return jda().getSelfUser().getIdLong();
+    }
+
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (state == BotState.CONNECTING && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return state == BotState.READY;
+    }
+
+    /** Whether this bot already holds its one voice connection in the guild. */
+    public boolean busyIn(long guildId) {
+        return links.containsKey(guildId);
+    }
+
+    public boolean inGuild(long guildId) {
+        return jda != null && jda.getGuildById(guildId) != null;
+    }
+
+    /** This bot's voice link for a guild. Fails if it already has one there. */
+    public VoiceLink link(long guildId, VoiceEvents events, OpusSink sink, OpusFrameSource source) {
+        if (state != BotState.READY) {
+            throw new IllegalStateException("bot " + name + " is not ready: " + reason);
+        }
+        VoiceLink link = new VoiceLink(this, guildId, events, sink, source, timer);
+        if (links.putIfAbsent(guildId, link) != null) {
+            link.close();
+            throw new IllegalStateException("bot " + name + " already has a voice connection in guild " + guildId);
+        }
+        return link;
+    }
+
+    void unlink(VoiceLink link) {
+        links.remove(link.guildId(), link);
+    }
+
+    @Override
+    public void close() {
+        links.values().forEach(VoiceLink::close);
+        state = BotState.STOPPED;
+        reason = "stopped";
+        if (jda != null) {
+            jda.shutdown();
+            try {
+                if (!jda.awaitShutdown(3, TimeUnit.SECONDS)) jda.shutdownNow();
+            } catch (InterruptedException e) {
+                jda.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+        timer.shutdownNow();
+    }
+
+    private final class Events implements EventListener {
+        @Override
+        public void onEvent(GenericEvent event) {
+            switch (event) {
+                case ReadyEvent r -> {
+                    state = BotState.READY;
+                    reason = "logged in as " + r.getJDA().getSelfUser().getName() + " in " + r.getGuildTotalCount() + " guild(s)";
+                    log.info("bot {}: {}", name, reason);
+                }
+                case ShutdownEvent s -> {
+                    if (state != BotState.STOPPED && state != BotState.FAILED) {
+                        fail("bot " + name + " disconnected from Discord for good"
+                                + (s.getCloseCode() != null ? " (" + s.getCloseCode().getCode() + ": " + s.getCloseCode().getMeaning() + ")" : ""));
+                    }
+                }
+                case GuildVoiceUpdateEvent v -> {
+                    VoiceLink link = links.get(v.getGuild().getIdLong());
+                    if (link != null) {
+                        link.memberMoved(v.getMember(),
+                                v.getChannelJoined() == null ? null : v.getChannelJoined().getIdLong(),
+                                v.getChannelLeft() == null ? null : v.getChannelLeft().getIdLong());
+                    }
+                }
+                case ChannelDeleteEvent d -> {
+                    if (d.isFromGuild()) {
+                        VoiceLink link = links.get(d.getGuild().getIdLong());
+                        if (link != null) link.channelDeleted(d.getChannel().getIdLong());
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+    }
+}

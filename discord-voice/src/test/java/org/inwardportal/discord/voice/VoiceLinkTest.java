@@ -1,0 +1,290 @@
+package org.inwardportal.discord.voice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.inwardportal.discord.standin.DiscordStandIn;
+import org.inwardportal.discord.standin.EmulatedMember;
+import org.inwardportal.discord.standin.Heard;
+import org.inwardportal.discord.standin.StandInWorld;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The relay's voice link, through real JDA, against the Discord stand-in. */
+class VoiceLinkTest {
+    record Received(Speaker speaker, int sequence, long timestamp, byte[] opus) {
+    }
+
+    private DiscordStandIn standIn;
+    private StandInWorld.User botUser;
+    private DiscordBot bot;
+    private EmulatedMember alice;
+    private EmulatedMember bob;
+    private final QueueSource source = new QueueSource();
+    private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
+    private final List<String> events = new CopyOnWriteArrayList<>();
+    private final VoiceEvents recorder = new VoiceEvents() {
+        @Override
+        public void memberJoined(Speaker m) {
+            events.add("joined " + m.displayName());
+        }
+
+        @Override
+        public void memberLeft(Speaker m) {
+            events.add("left " + m.displayName());
+        }
+
+        @Override
+        public void speakingStarted(Speaker s) {
+            events.add("speaking " + s.displayName());
+        }
+
+        @Override
+        public void speakingStopped(Speaker s) {
+            events.add("silent " + s.displayName());
+        }
+
+        @Override
+        public void stateChanged(VoiceLinkState state, String reason) {
+            events.add("state " + state);
+        }
+
+        @Override
+        public void channelDeleted(long id) {
+            events.add("deleted " + id);
+        }
+    };
+    private VoiceLink link;
+    private long voiceChannel;
+
+    @BeforeEach
+    void start() throws Exception {
+        standIn = DiscordStandIn.start();
+        botUser = standIn.addBot("Portal");
+        alice = standIn.addMember("Alice");
+        bob = standIn.addMember("Bob");
+        voiceChannel = standIn.world().channel("World").id();
+        bot = DiscordBot.login("portal-1", botUser.token(), DiscordEndpoints.standIn(standIn));
+        assertThat(bot.awaitReady(Duration.ofSeconds(10))).as(bot.reason()).isTrue();
+    }
+
+    @AfterEach
+    void stop() {
+        if (bot != null) bot.close();
+        standIn.close();
+    }
+
+    private void joinWithAlice() throws InterruptedException {
+        alice.joinVoice(standIn.world().channel("World"));
+        link = bot.link(standIn.world().guildId(), recorder,
+                (s, seq, ts, opus) -> received.add(new Received(s, seq, ts, opus)), source);
+        link.join(voiceChannel);
+        assertThat(link.awaitReady(Duration.ofSeconds(10))).as(link.reason()).isTrue();
+        await(() -> standIn.voiceReady(botUser.id()), Duration.ofSeconds(5));
+    }
+
+    static List<byte[]> frames(String who, int from, int count) {
+        List<byte[]> out = new ArrayList<>();
+        for (int i = from; i < from + count; i++) out.add(("\u00fc" + who + "#" + i).getBytes(StandardCharsets.ISO_8859_1));
+        return out;
+    }
+
+    private static void await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("condition not met within " + timeout);
+            Thread.sleep(10);
+        }
+    }
+
+    private static List<byte[]> speech(List<Heard> heard) {
+        return heard.stream().map(Heard::opus).filter(o -> !isSilence(o)).toList();
+    }
+
+    private static boolean isSilence(byte[] opus) {
+        return Arrays.equals(opus, new byte[] {(byte) 0xF8, (byte) 0xFF, (byte) 0xFE});
+    }
+
+    @Test
+    void opusBothWaysUnchangedWithSpeakerIdentityAndFiveSilenceFramesAfterSpeech() throws Exception {
+        joinWithAlice();
+        List<byte[]> out = frames("relay", 0, 40);
+        source.add(out);
+        List<Heard> heard = alice.awaitHeard(45, Duration.ofSeconds(10));
+        assertThat(speech(heard)).usingElementComparator(Arrays::compare).containsExactlyElementsOf(out);
+        assertThat(heard).hasSize(45);
+        assertThat(heard.subList(40, 45)).allMatch(h -> isSilence(h.opus()));
+        assertThat(link.silenceFramesSent()).isEqualTo(5);
+        Thread.sleep(200);
+        assertThat(alice.heard()).as("nothing after the five silence frames").hasSize(45);
+
+        List<byte[]> said = frames("alice", 0, 30);
+        alice.speak(said).get(5, TimeUnit.SECONDS);
+        await(() -> received.size() >= 30, Duration.ofSeconds(5));
+        List<Received> got = new ArrayList<>(received);
+        assertThat(got).extracting(Received::opus).usingElementComparator((a, b) -> Arrays.compare((byte[]) a, (byte[]) b))
+                .containsExactlyElementsOf(said);
+        assertThat(got).allMatch(r -> r.speaker().equals(new Speaker(alice.id(), "Alice")));
+        await(() -> events.contains("silent Alice"), Duration.ofSeconds(2));
+        assertThat(events).containsSubsequence("state READY", "speaking Alice", "silent Alice");
+    }
+
+    @Test
+    void twoSpeakersAtOnceAreKeptApart() throws Exception {
+        joinWithAlice();
+        bob.joinVoice(standIn.world().channel("World"));
+        await(() -> events.contains("joined Bob"), Duration.ofSeconds(5));
+        var a = alice.speak(frames("alice", 0, 50));
+        var b = bob.speak(frames("bob", 0, 50));
+        a.get(5, TimeUnit.SECONDS);
+        b.get(5, TimeUnit.SECONDS);
+        await(() -> received.size() >= 100, Duration.ofSeconds(5));
+        List<Received> fromAlice = received.stream().filter(r -> r.speaker().userId() == alice.id()).toList();
+        List<Received> fromBob = received.stream().filter(r -> r.speaker().userId() == bob.id()).toList();
+        assertThat(fromAlice).extracting(r -> new String(r.opus(), StandardCharsets.ISO_8859_1))
+                .containsExactlyElementsOf(frames("alice", 0, 50).stream().map(f -> new String(f, StandardCharsets.ISO_8859_1)).toList());
+        assertThat(fromBob).extracting(r -> r.speaker().displayName()).containsOnly("Bob");
+        assertThat(fromBob).hasSize(50);
+        bob.leaveVoice();
+        await(() -> events.contains("left Bob"), Duration.ofSeconds(5));
+    }
+
+    @Test
+    void pacingIsFiftyPacketsPerSecondAndTimestampsKeepAdvancingThroughSilence() throws Exception {
+        joinWithAlice();
+        source.add(frames("relay", 0, 100));
+        List<Heard> first = alice.awaitHeard(105, Duration.ofSeconds(10));
+        assertThat(first).hasSize(105);
+        Thread.sleep(1000); // a silent second: nothing is sent, the clock runs on
+        alice.clearHeard();
+        source.add(frames("relay", 100, 50));
+        List<Heard> second = alice.awaitHeard(55, Duration.ofSeconds(10));
+
+        for (int i = 1; i < first.size(); i++) {
+            assertThat(first.get(i).timestamp() - first.get(i - 1).timestamp()).as("timestamp step").isEqualTo(960);
+            assertThat((first.get(i).sequence() - first.get(i - 1).sequence()) & 0xffff).isEqualTo(1);
+        }
+        Heard lastBefore = first.getLast();
+        Heard firstAfter = second.getFirst();
+        long wallSamples = (firstAfter.arrivalNanos() - lastBefore.arrivalNanos()) * 48_000L / 1_000_000_000L;
+        long rtpSamples = (firstAfter.timestamp() - lastBefore.timestamp()) & 0xffffffffL;
+        // The timestamp must have followed the wall clock through the gap (within a few frames of jitter), not frozen.
+        assertThat(rtpSamples).as("RTP timestamp advance across a %d ms silence", wallSamples / 48)
+                .isBetween(wallSamples - 3 * 960, wallSamples + 3 * 960);
+        assertThat((firstAfter.sequence() - lastBefore.sequence()) & 0xffff).as("sequence continues").isEqualTo(1);
+
+        long[] gaps = new long[first.size() - 1];
+        for (int i = 1; i < first.size(); i++) gaps[i - 1] = first.get(i).arrivalNanos() - first.get(i - 1).arrivalNanos();
+        Arrays.sort(gaps);
+        double seconds = (first.getLast().arrivalNanos() - first.getFirst().arrivalNanos()) / 1e9;
+        System.out.printf("outgoing pacing: %d packets in %.3f s (%.1f/s), gap p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                first.size(), seconds, (first.size() - 1) / seconds, gaps[gaps.length / 2] / 1e6,
+                gaps[(int) (gaps.length * 0.99)] / 1e6, gaps[gaps.length - 1] / 1e6);
+        // One packet per 20 ms tick on average (generous bounds: this checks the rate, not the jitter).
+        assertThat((first.size() - 1) / seconds).isBetween(40.0, 60.0);
+    }
+
+    @Test
+    void closeCodes4006_4014_4015AndGatewayDropsAreSurvived() throws Exception {
+        joinWithAlice();
+        for (int code : new int[] {4006, 4014, 4015}) {
+            assertThat(standIn.closeVoice(botUser.id(), code)).isTrue();
+            assertAudioFlowsWithin(Duration.ofSeconds(5), "after voice close " + code);
+        }
+        for (int code : new int[] {4000, 1011}) {
+            assertThat(standIn.closeGateway(botUser.id(), code)).isTrue();
+            assertAudioFlowsWithin(Duration.ofSeconds(5), "after gateway close " + code);
+        }
+        assertThat(link.state()).isEqualTo(VoiceLinkState.READY);
+    }
+
+    private void assertAudioFlowsWithin(Duration limit, String when) throws Exception {
+        long t0 = System.nanoTime();
+        long deadline = t0 + limit.toNanos();
+        int round = 0;
+        while (System.nanoTime() < deadline) {
+            alice.clearHeard();
+            List<byte[]> probe = frames("probe-" + when.hashCode() + "-" + round++, 0, 3);
+            source.add(probe);
+            List<Heard> heard = alice.awaitHeard(3, Duration.ofMillis(300));
+            if (speech(heard).stream().anyMatch(h -> Arrays.equals(h, probe.getLast()))) {
+                System.out.printf("audio back %d ms %s%n", (System.nanoTime() - t0) / 1_000_000, when);
+                return;
+            }
+            source.queue.clear();
+        }
+        throw new AssertionError("audio did not resume within " + limit + " " + when + "; link " + link.state() + ": " + link.reason());
+    }
+
+    @Test
+    void closeCode4017EndsInAFailedStateWithTheReason() throws Exception {
+        standIn.requireDave(true);
+        alice.joinVoice(standIn.world().channel("World"));
+        link = bot.link(standIn.world().guildId(), recorder, (s, q, t, o) -> { }, source);
+        link.join(voiceChannel);
+        await(() -> link.state() == VoiceLinkState.FAILED, Duration.ofSeconds(10));
+        assertThat(link.reason()).contains("4017").contains("DAVE");
+        Thread.sleep(500);
+        assertThat(link.state()).as("no endless reconnect").isEqualTo(VoiceLinkState.FAILED);
+    }
+
+    @Test
+    void garbageFromTheVoiceServerDoesNotBreakTheLink() throws Exception {
+        joinWithAlice();
+        standIn.injectVoiceGarbage(botUser.id(), 200);
+        alice.speak(frames("alice", 0, 10)).get(5, TimeUnit.SECONDS);
+        await(() -> received.stream().filter(r -> r.speaker().userId() == alice.id()).count() >= 10, Duration.ofSeconds(5));
+        assertAudioFlowsWithin(Duration.ofSeconds(5), "after garbage");
+    }
+
+    @Test
+    void aWrongTokenEndsInAFailedBotWithAClearReason() throws Exception {
+        DiscordBot wrong = DiscordBot.login("portal-x", "standin.wrong.token", DiscordEndpoints.standIn(standIn));
+        try {
+            assertThat(wrong.awaitReady(Duration.ofSeconds(5))).isFalse();
+            assertThat(wrong.state()).isEqualTo(BotState.FAILED);
+            assertThat(wrong.reason()).contains("refused the bot token").doesNotContain("standin.wrong.token");
+        } finally {
+            wrong.close();
+        }
+    }
+
+    @Test
+    void aSecondBindingInTheSameGuildTakesTheNextFreeBot() throws Exception {
+        StandInWorld.User second = standIn.addBot("Portal 2");
+        DiscordBot bot2 = DiscordBot.login("portal-2", second.token(), DiscordEndpoints.standIn(standIn));
+        assertThat(bot2.awaitReady(Duration.ofSeconds(10))).isTrue();
+        try (DiscordBots bots = new DiscordBots(List.of(bot, bot2))) {
+            long guild = standIn.world().guildId();
+            VoiceLink l1 = bots.link(guild, VoiceEvents.NONE, (s, q, t, o) -> { }, OpusFrameSource.SILENT);
+            VoiceLink l2 = bots.link(guild, VoiceEvents.NONE, (s, q, t, o) -> { }, OpusFrameSource.SILENT);
+            assertThat(bot.busyIn(guild)).isTrue();
+            assertThat(bot2.busyIn(guild)).isTrue();
+            assertThatThrownBy(() -> bots.link(guild, VoiceEvents.NONE, (s, q, t, o) -> { }, OpusFrameSource.SILENT))
+                    .isInstanceOf(DiscordBots.NoFreeBotException.class)
+                    .hasMessageContaining("2 of 2 configured bot(s)").hasMessageContaining("add another bot token");
+            l1.close();
+            assertThat(bot.busyIn(guild)).isFalse();
+            l2.close();
+        }
+        bot = null; // closed with the pool
+    }
+
+    @Test
+    void aDeletedChannelIsReported() throws Exception {
+        joinWithAlice();
+        standIn.deleteChannel(voiceChannel);
+        await(() -> events.contains("deleted " + voiceChannel), Duration.ofSeconds(5));
+        assertThat(link.state()).isEqualTo(VoiceLinkState.IDLE);
+    }
+}
