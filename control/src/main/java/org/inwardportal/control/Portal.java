@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import org.inwardportal.control.config.Config;
 import org.inwardportal.control.config.ConfigKeys;
+import org.inwardportal.control.discord.DiscordService;
 import org.inwardportal.control.lifecycle.Daemon;
 import org.inwardportal.control.metrics.PortalMetrics;
 import org.inwardportal.control.ops.OpsHttpServer;
@@ -19,6 +20,7 @@ public final class Portal implements AutoCloseable {
     private final Config config;
     private final PortalMetrics metrics = new PortalMetrics();
     private final Database database;
+    private final DiscordService discord;
     private final OpsHttpServer http;
     private final Daemon daemon;
 
@@ -29,7 +31,8 @@ public final class Portal implements AutoCloseable {
         Daemon[] self = new Daemon[1];
         this.http = new OpsHttpServer(config.get(ConfigKeys.HTTP_HOST), config.get(ConfigKeys.HTTP_PORT),
                 new OpsRoutes(() -> self[0].health(), () -> self[0].ready(), metrics::scrape));
-        this.daemon = new Daemon(List.of(database, http));
+        this.discord = new DiscordService(config.get(ConfigKeys.DISCORD_TOKENS));
+        this.daemon = new Daemon(List.of(database, discord, http));
         self[0] = daemon;
     }
 
@@ -53,8 +56,12 @@ public final class Portal implements AutoCloseable {
         return http;
     }
 
+    public DiscordService discord() {
+        return discord;
+    }
+
     public boolean localMode() {
-        return true; // Discord connections arrive with the Discord voice issue; until then every run is local.
+        return discord.localMode();
     }
 
     /** Stops every component within the shutdown timeout; true when all stopped cleanly. */

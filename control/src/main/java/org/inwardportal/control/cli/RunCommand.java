@@ -43,7 +43,8 @@ final class RunCommand implements Callable<Integer> {
 
         Portal portal = new Portal(c);
         log.info("starting Inward Portal {} on Java {}{}", Version.current(), Runtime.version(),
-                portal.localMode() ? " in local mode (no Discord token configured)" : "");
+                portal.localMode() ? " in local mode (no Discord token configured)"
+                        : " with " + c.get(ConfigKeys.DISCORD_TOKENS).size() + " Discord bot(s)");
         ShutdownSignals.install(portal.daemon()::requestStop);
         try {
             portal.start();

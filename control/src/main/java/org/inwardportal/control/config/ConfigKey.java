@@ -16,7 +16,7 @@ public record ConfigKey<T>(String name, ValueType<T> type, T defaultValue, Strin
     }
 
     public boolean isSecret() {
-        return type == ValueTypes.SECRET;
+        return type == ValueTypes.SECRET || type == ValueTypes.SECRET_LIST;
     }
 
     /** The default as documented and as {@code config check} prints it. */

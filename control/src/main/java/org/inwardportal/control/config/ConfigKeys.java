@@ -43,6 +43,9 @@ public final class ConfigKeys {
     public static final ConfigKey<Secret> API_SECRET = new ConfigKey<>("api.secret", ValueTypes.SECRET, null,
             "Shared secret that locks the HTTP API (at least 16 characters). Required when http.host is not loopback.");
 
+    public static final ConfigKey<List<Secret>> DISCORD_TOKENS = new ConfigKey<>("discord.tokens", ValueTypes.SECRET_LIST, List.of(),
+            "Bot tokens, one per bot (a bot has one voice connection per guild). None: local mode against the built-in Discord stand-in.");
+
     public static final ConfigKey<String> LOG_FORMAT = new ConfigKey<>("log.format", ValueTypes.oneOf("text", "json"), "text",
             "text: one readable line per event; json: one JSON object per line, for log shippers.");
 
@@ -57,6 +60,7 @@ public final class ConfigKeys {
     public static final List<ConfigKey<?>> ALL = List.of(
             DATA_DIR, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD, DATABASE_POOL_SIZE,
             HTTP_HOST, HTTP_PORT, API_SECRET,
+            DISCORD_TOKENS,
             LOG_FORMAT, LOG_LEVEL,
             SHUTDOWN_TIMEOUT);
 

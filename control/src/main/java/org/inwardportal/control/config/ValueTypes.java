@@ -189,6 +189,33 @@ public final class ValueTypes {
         }
     };
 
+    /** Secrets given as a YAML list, or comma-separated (in one environment variable). */
+    public static final ValueType<List<Secret>> SECRET_LIST = new ValueType<>() {
+        @Override
+        public List<Secret> parse(Object raw) {
+            List<?> items = raw instanceof List<?> l ? l : List.of(String.valueOf(raw).split(","));
+            List<Secret> out = new java.util.ArrayList<>();
+            for (Object item : items) {
+                if (item instanceof List<?> || item instanceof java.util.Map<?, ?>) {
+                    throw new IllegalArgumentException("must be a list of secrets");
+                }
+                String s = String.valueOf(item).trim();
+                if (!s.isEmpty()) out.add(Secret.of(s));
+            }
+            return List.copyOf(out);
+        }
+
+        @Override
+        public String describe() {
+            return "list of secrets";
+        }
+
+        @Override
+        public String display(List<Secret> value) {
+            return value.isEmpty() ? "(none)" : value.size() + " x " + Secret.REDACTED;
+        }
+    };
+
     /** True for 127.0.0.0/8, ::1 and "localhost", without touching DNS for other names. */
     public static boolean isLoopback(String host) {
         if (host.equalsIgnoreCase("localhost")) {

@@ -41,7 +41,8 @@ class PortalDaemonIT {
             assertThat(get(port, "/healthz").body()).isEqualTo("ok\n");
             HttpResponse<String> ready = get(port, "/readyz");
             assertThat(ready.statusCode()).isEqualTo(200);
-            assertThat(ready.body()).contains("\"ready\":true", "\"database\"", "sqlite data/portal.db");
+            assertThat(ready.body()).contains("\"ready\":true", "\"database\"", "sqlite data/portal.db",
+                    "\"discord\":{\"state\":\"ready\",\"detail\":\"local stand-in; local: ready\"}");
             String metrics = get(port, "/metrics").body();
             assertThat(metrics).contains("jvm_memory_used_bytes", "jvm_gc_", "netty_allocator_memory_used", "hikaricp_connections");
             assertThat(Files.isRegularFile(dir.resolve("data/portal.db"))).as("embedded store under ./data").isTrue();
@@ -113,15 +114,30 @@ class PortalDaemonIT {
     }
 
     @Test
+    void withATokenButNoDaveImplementationItRefusesToConnectToDiscordAndSaysWhy() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(org.inwardportal.discord.voice.DaveSupport.probe().available(),
+                "libdave loads on this host: the refusal cannot happen here");
+        try (PortalProcess p = new PortalProcess(dir, Map.of("PORTAL_HTTP_PORT", "0",
+                "PORTAL_DISCORD_TOKENS", "secret-bot-token-1"), "run")) {
+            assertThat(p.awaitExit(Duration.ofSeconds(60))).isEqualTo(1);
+            assertThat(p.stdout()).containsPattern("ERROR .*discord failed to start: cannot connect to Discord, which requires"
+                    + " end-to-end voice encryption \\(DAVE\\).*glibc >= 2\\.38")
+                    .doesNotContain("secret-bot-token-1");
+        }
+    }
+
+    @Test
     void configCheckPrintsEffectiveValuesWithSecretsRedacted() throws Exception {
         try (PortalProcess p = new PortalProcess(dir, Map.of("PORTAL_API_SECRET", "env-secret-0123456789",
+                "PORTAL_DISCORD_TOKENS", "tok-aaaa,tok-bbbb",
                 "PORTAL_DATABASE_URL", "postgresql://relay:pw-in-url@db:5432/portal"), "config", "check")) {
             assertThat(p.awaitExit(Duration.ofSeconds(30))).isZero();
             assertThat(p.stdout()).contains("configuration OK")
                     .containsPattern("api\\.secret +=? <redacted> +\\(PORTAL_API_SECRET\\)")
                     .contains("postgresql://relay:<redacted>@db:5432/portal")
                     .containsPattern("http\\.port +=? 8480 +\\(default\\)")
-                    .doesNotContain("env-secret-0123456789", "pw-in-url");
+                    .containsPattern("discord\\.tokens +=? 2 x <redacted>")
+                    .doesNotContain("env-secret-0123456789", "pw-in-url", "tok-aaaa", "tok-bbbb");
         }
     }
 

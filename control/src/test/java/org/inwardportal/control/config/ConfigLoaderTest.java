@@ -155,6 +155,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void discordTokensFromAYamlListOrACommaSeparatedVariable() throws Exception {
+        Config fromFile = ConfigLoader.load(yaml("discord:\n  tokens:\n    - tok.one\n    - tok.two\n"), Map.of());
+        assertThat(fromFile.get(ConfigKeys.DISCORD_TOKENS)).extracting(Secret::reveal).containsExactly("tok.one", "tok.two");
+        Config fromEnv = ConfigLoader.load(null, Map.of("PORTAL_DISCORD_TOKENS", " tok.a , tok.b,"));
+        assertThat(fromEnv.get(ConfigKeys.DISCORD_TOKENS)).extracting(Secret::reveal).containsExactly("tok.a", "tok.b");
+        assertThat(fromEnv.redacted().get("discord.tokens")).isEqualTo("2 x <redacted>");
+        assertThat(ConfigLoader.load(null, Map.of()).get(ConfigKeys.DISCORD_TOKENS)).isEmpty();
+        assertThat(errorOf(yaml("discord:\n  tokens:\n    - [a]\n"), Map.of())).startsWith("discord.tokens: must be a list of secrets");
+    }
+
+    @Test
     void redactedViewNeverShowsSecrets() throws Exception {
         Path f = yaml("""
                 api:

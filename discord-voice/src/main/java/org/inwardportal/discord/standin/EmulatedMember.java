@@ -54,8 +54,10 @@ public final class EmulatedMember {
     }
 
     /**
-     * Speaks the frames, one every 20 ms, starting now; completes after the last one. Bots in the
-     * member's channel get a SPEAKING op first, as Discord sends it.
+     * Speaks the frames, one every 20 ms, completing after the last one. Bots in the member's
+     * channel get a SPEAKING op first, as Discord sends it, and the first frame follows one frame
+     * period later: JDA drops packets from an SSRC that no SPEAKING op has mapped yet, and a test
+     * must not depend on which of the two arrives first.
      */
     public CompletableFuture<Void> speak(List<byte[]> frames) {
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -77,7 +79,7 @@ public final class EmulatedMember {
                 done.complete(null);
                 task[0].cancel(false);
             }
-        }, 0, 20, TimeUnit.MILLISECONDS);
+        }, 20, 20, TimeUnit.MILLISECONDS);
         return done;
     }
 

@@ -52,11 +52,18 @@ public final class DiscordBot implements AutoCloseable {
      */
     public static DiscordBot login(String name, String token, DiscordEndpoints endpoints) {
         DiscordBot bot = new DiscordBot(name);
+        DaveSupport dave = DaveSupport.probe();
+        if (endpoints.isRealDiscord() && !dave.available()) {
+            bot.fail("bot " + name + " cannot connect to Discord, which requires end-to-end voice encryption (DAVE): "
+                    + dave.description());
+            return bot;
+        }
         JDABuilder builder = JDABuilder.createDefault(token, EnumSet.of(GatewayIntent.GUILD_VOICE_STATES))
                 .enableCache(CacheFlag.VOICE_STATE)
                 .disableCache(CacheFlag.EMOJI, CacheFlag.STICKER, CacheFlag.SOUNDBOARD_SOUNDS, CacheFlag.SCHEDULED_EVENTS)
                 .setMemberCachePolicy(MemberCachePolicy.VOICE)
                 .setAutoReconnect(true)
+                .setAudioModuleConfig(dave.audioModuleConfig())
                 .addEventListeners(bot.new Events());
         try {
             bot.jda = endpoints.applyTo(builder).build();

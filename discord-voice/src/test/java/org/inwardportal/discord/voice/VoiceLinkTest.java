@@ -99,10 +99,13 @@ class VoiceLinkTest {
         return out;
     }
 
-    private static void await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+    private void await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("condition not met within " + timeout);
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + timeout + "; received " + received.size()
+                        + " frames; events " + events);
+            }
             Thread.sleep(10);
         }
     }

@@ -1,0 +1,107 @@
+package org.inwardportal.control.discord;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.inwardportal.control.config.Secret;
+import org.inwardportal.control.lifecycle.Component;
+import org.inwardportal.control.lifecycle.Health;
+import org.inwardportal.discord.standin.DiscordStandIn;
+import org.inwardportal.discord.standin.StandInWorld;
+import org.inwardportal.discord.voice.BotState;
+import org.inwardportal.discord.voice.DaveSupport;
+import org.inwardportal.discord.voice.DiscordBot;
+import org.inwardportal.discord.voice.DiscordBots;
+import org.inwardportal.discord.voice.DiscordEndpoints;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay's Discord side: the configured bots logged in to Discord, or, in local mode (no
+ * token), one bot logged in to the built-in Discord stand-in. Ready when every bot is; a refused
+ * token or a missing DAVE implementation shows as FAILED with the reason in /readyz.
+ */
+public final class DiscordService implements Component {
+    private static final Logger log = LoggerFactory.getLogger(DiscordService.class);
+    static final Duration LOGIN_WAIT = Duration.ofSeconds(30);
+
+    private final List<Secret> tokens;
+    private final DiscordEndpoints endpoints;
+    private DiscordStandIn standIn;
+    private DiscordBots bots;
+
+    /** Configured tokens against real Discord; none: local mode. */
+    public DiscordService(List<Secret> tokens) {
+        this(tokens, DiscordEndpoints.discord());
+    }
+
+    /** Configured tokens against the given endpoints (tests point them at a stand-in). */
+    public DiscordService(List<Secret> tokens, DiscordEndpoints endpoints) {
+        this.tokens = List.copyOf(tokens);
+        this.endpoints = endpoints;
+    }
+
+    @Override
+    public String name() {
+        return "discord";
+    }
+
+    public boolean localMode() {
+        return tokens.isEmpty();
+    }
+
+    /** The stand-in in local mode, else null. */
+    public DiscordStandIn standIn() {
+        return standIn;
+    }
+
+    public DiscordBots bots() {
+        return bots;
+    }
+
+    @Override
+    public void start() throws Exception {
+        DaveSupport dave = DaveSupport.probe();
+        log.info("DAVE: {}", dave.available() ? dave.description() : "unavailable: " + dave.description());
+        List<DiscordBot> list = new ArrayList<>();
+        if (localMode()) {
+            standIn = DiscordStandIn.start();
+            StandInWorld.User botUser = standIn.addBot("Inward Portal");
+            log.info("local mode: Discord stand-in at {} (gateway {}), guild '{}'", standIn.restBaseUrl(), standIn.gatewayUri(),
+                    standIn.world().guildName());
+            list.add(DiscordBot.login("local", botUser.token(), DiscordEndpoints.standIn(standIn)));
+        } else {
+            if (endpoints.isRealDiscord() && !dave.available()) {
+                throw new IllegalStateException("cannot connect to Discord, which requires end-to-end voice encryption (DAVE) since"
+                        + " 2026-03-01: " + dave.description());
+            }
+            for (int i = 0; i < tokens.size(); i++) {
+                list.add(DiscordBot.login("bot-" + (i + 1), tokens.get(i).reveal(), endpoints));
+            }
+        }
+        bots = new DiscordBots(list);
+        long deadline = System.nanoTime() + LOGIN_WAIT.toNanos();
+        for (DiscordBot b : list) {
+            b.awaitReady(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
+    }
+
+    @Override
+    public void stop(Duration budget) {
+        if (bots != null) bots.close();
+        if (standIn != null) standIn.close();
+    }
+
+    @Override
+    public Health health() {
+        if (bots == null) return Health.starting();
+        List<DiscordBot> all = bots.all();
+        String detail = (localMode() ? "local stand-in; " : "") + all.stream()
+                .map(b -> b.name() + ": " + b.state().name().toLowerCase() + (b.state() == BotState.READY ? "" : " (" + b.reason() + ")"))
+                .collect(Collectors.joining("; "));
+        if (all.stream().anyMatch(b -> b.state() == BotState.FAILED)) return Health.failed(detail);
+        if (all.stream().allMatch(b -> b.state() == BotState.READY)) return Health.ready(detail);
+        return new Health(Health.State.STARTING, detail);
+    }
+}

@@ -1,0 +1,45 @@
+package org.inwardportal.control.discord;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.inwardportal.control.config.Secret;
+import org.inwardportal.control.lifecycle.Health;
+import org.inwardportal.discord.standin.DiscordStandIn;
+import org.inwardportal.discord.voice.DiscordEndpoints;
+import org.junit.jupiter.api.Test;
+
+class DiscordServiceTest {
+    @Test
+    void localModeStartsTheStandInAndItsBotBecomesReady() throws Exception {
+        DiscordService s = new DiscordService(List.of());
+        try {
+            s.start();
+            assertThat(s.localMode()).isTrue();
+            assertThat(s.standIn()).isNotNull();
+            assertThat(s.health().state()).isEqualTo(Health.State.READY);
+            assertThat(s.health().detail()).isEqualTo("local stand-in; local: ready");
+        } finally {
+            s.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aRefusedTokenShowsAsFailedWithTheReasonButNotTheToken() throws Exception {
+        try (DiscordStandIn standIn = DiscordStandIn.start()) {
+            var good = standIn.addBot("Good");
+            DiscordService s = new DiscordService(List.of(Secret.of(good.token()), Secret.of("standin.not.valid")),
+                    DiscordEndpoints.standIn(standIn));
+            try {
+                s.start();
+                Health h = s.health();
+                assertThat(h.state()).isEqualTo(Health.State.FAILED);
+                assertThat(h.detail()).contains("bot-1: ready", "bot-2: failed", "refused the bot token")
+                        .doesNotContain("standin.not.valid", good.token());
+            } finally {
+                s.stop(Duration.ofSeconds(5));
+            }
+        }
+    }
+}
