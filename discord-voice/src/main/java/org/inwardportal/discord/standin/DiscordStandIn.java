@@ -158,6 +158,61 @@ public final class DiscordStandIn implements AutoCloseable {
         return gateway.identifies(botId);
     }
 
+    // ---- what members do in text ----
+
+    /**
+     * A member runs {@code /command [subcommand] [options]} in a channel: INTERACTION_CREATE goes to the
+     * bot that registered the command. String, integer and boolean option values are typed as such.
+     */
+    Interaction runCommand(EmulatedMember m, StandInWorld.GuildChannel channel, String command, String subcommand,
+                           java.util.Map<String, Object> options, String focused) {
+        var registered = gateway.rest().command(command)
+                .orElseThrow(() -> new IllegalStateException("no bot registered a guild command named /" + command));
+        Interaction i = new Interaction(world.nextId(), "itoken-" + Long.toHexString(world.nextId()), registered.getKey());
+        gateway.rest().track(i);
+        var json = GatewayPayloads.JSON;
+        com.fasterxml.jackson.databind.node.ArrayNode leaves = json.createArrayNode();
+        options.forEach((name, value) -> {
+            var o = leaves.addObject().put("name", name);
+            switch (value) {
+                case Integer n -> o.put("type", 4).put("value", n);
+                case Long n -> o.put("type", 4).put("value", n);
+                case Boolean b -> o.put("type", 5).put("value", b);
+                default -> o.put("type", 3).put("value", String.valueOf(value));
+            }
+            if (name.equals(focused)) o.put("focused", true);
+        });
+        com.fasterxml.jackson.databind.node.ArrayNode top = leaves;
+        if (subcommand != null) {
+            top = json.createArrayNode();
+            top.addObject().put("type", 1).put("name", subcommand).set("options", leaves);
+        }
+        gateway.dispatchTo(registered.getKey(), "INTERACTION_CREATE", GatewayPayloads.interaction(world, i,
+                focused == null ? 2 : 4, m.user(), channel.id(), channel.type(), registered.getValue(), top));
+        return i;
+    }
+
+    /** A member writes a message in a text channel (MESSAGE_CREATE to every bot). */
+    void say(EmulatedMember m, StandInWorld.GuildChannel channel, String text) {
+        var msg = gateway.rest().message(m.user(), channel.id(), text);
+        gateway.broadcast("MESSAGE_CREATE", msg);
+    }
+
+    /** Messages bots sent to this member in direct messages. */
+    List<com.fasterxml.jackson.databind.node.ObjectNode> directMessagesTo(long userId) {
+        return gateway.rest().directMessagesTo(userId);
+    }
+
+    /** Messages bots posted in guild channels, oldest first. */
+    public List<com.fasterxml.jackson.databind.node.ObjectNode> channelMessages(long channelId) {
+        return gateway.rest().messages().stream().filter(mm -> mm.path("channel_id").asLong() == channelId).toList();
+    }
+
+    /** REST calls the stand-in has no route for; a test can assert there were none. */
+    public List<String> unhandledRestCalls() {
+        return gateway.rest().unhandled();
+    }
+
     VoiceServer voice() {
         return voice;
     }

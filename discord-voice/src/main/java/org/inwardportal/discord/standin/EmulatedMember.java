@@ -91,6 +91,27 @@ public final class EmulatedMember {
         standIn.voice().memberFrame(this, sequence++ & 0xffff, ts & 0xffffffffL, opus);
     }
 
+    /** Runs {@code /command subcommand option:value ...} in a channel; the bot's answers arrive on the result. */
+    public Interaction slash(StandInWorld.GuildChannel channel, String command, String subcommand, java.util.Map<String, Object> options) {
+        return standIn.runCommand(this, channel, command, subcommand, options, null);
+    }
+
+    /** Types into the {@code focused} option of a command: the bot answers with autocomplete choices. */
+    public Interaction autocomplete(StandInWorld.GuildChannel channel, String command, String subcommand,
+                                    String focused, String typed) {
+        return standIn.runCommand(this, channel, command, subcommand, java.util.Map.of(focused, typed), focused);
+    }
+
+    /** Writes a message in a text channel. */
+    public void say(StandInWorld.GuildChannel channel, String text) {
+        standIn.say(this, channel, text);
+    }
+
+    /** Direct messages bots sent this member. */
+    public List<com.fasterxml.jackson.databind.node.ObjectNode> directMessages() {
+        return standIn.directMessagesTo(user.id());
+    }
+
     void hear(Heard h) {
         synchronized (heard) {
             heard.add(h);

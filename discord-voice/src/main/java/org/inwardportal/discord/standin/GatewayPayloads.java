@@ -81,6 +81,35 @@ final class GatewayPayloads {
         return v;
     }
 
+    /**
+     * INTERACTION_CREATE for a member's slash command (type 2) or autocomplete (type 4), with the
+     * fields JDA 6.5 requires: guild, channel, context, authorizing_integration_owners, data.type.
+     */
+    static ObjectNode interaction(StandInWorld world, Interaction i, int type, StandInWorld.User member, long channelId,
+                                  int channelType, ObjectNode command, ArrayNode options) {
+        ObjectNode d = JSON.createObjectNode();
+        String guild = String.valueOf(world.guildId());
+        d.put("id", String.valueOf(i.id)).put("application_id", String.valueOf(i.botId)).put("type", type)
+                .put("token", i.token).put("version", 1).put("guild_id", guild)
+                .put("channel_id", String.valueOf(channelId)).put("context", 0)
+                .put("locale", "en-US").put("guild_locale", "en-US").put("app_permissions", String.valueOf(ADMINISTRATOR));
+        d.putObject("guild").put("id", guild).putArray("features");
+        d.putObject("channel").put("id", String.valueOf(channelId)).put("type", channelType).put("guild_id", guild);
+        ObjectNode m = member(world, member);
+        m.put("permissions", String.valueOf(permissionsOf(world, member)));
+        d.set("member", m);
+        d.putObject("authorizing_integration_owners").put("0", guild);
+        d.putArray("entitlements");
+        ObjectNode data = d.putObject("data");
+        data.put("id", command.path("id").asText()).put("name", command.path("name").asText()).put("type", 1).put("guild_id", guild);
+        data.set("options", options);
+        return d;
+    }
+
+    static long permissionsOf(StandInWorld world, StandInWorld.User u) {
+        return u.bot() ? ADMINISTRATOR | EVERYONE_PERMISSIONS : EVERYONE_PERMISSIONS;
+    }
+
     static ObjectNode guild(StandInWorld world, Map<Long, String> voiceSessions) {
         ObjectNode g = JSON.createObjectNode();
         g.put("id", String.valueOf(world.guildId())).put("name", world.guildName()).putNull("icon").putNull("splash")

@@ -118,6 +118,15 @@ final class GatewayServer {
         return false;
     }
 
+    RestApi rest() {
+        return rest;
+    }
+
+    /** Sends a dispatch to the sessions of one bot. */
+    void dispatchTo(long botId, String type, ObjectNode data) {
+        sessions.values().stream().filter(s -> s.bot.id() == botId).forEach(s -> dispatch(s, type, data));
+    }
+
     /** Sends a dispatch to every connected bot session. */
     void broadcast(String type, ObjectNode data) {
         sessions.values().forEach(s -> dispatch(s, type, data));

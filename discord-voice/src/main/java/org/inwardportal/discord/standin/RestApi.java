@@ -34,11 +34,19 @@ final class RestApi {
     private static final Pattern CHANNEL = Pattern.compile("channels/(\\d+)");
     private static final Pattern MESSAGES = Pattern.compile("channels/(\\d+)/messages");
     private static final Pattern GUILD_COMMANDS = Pattern.compile("applications/(\\d+)/guilds/(\\d+)/commands");
+    private static final Pattern CALLBACK = Pattern.compile("interactions/(\\d+)/([^/]+)/callback");
+    private static final Pattern ORIGINAL = Pattern.compile("webhooks/(\\d+)/([^/]+)/messages/@original");
+    private static final Pattern FOLLOWUP = Pattern.compile("webhooks/(\\d+)/([^/]+)");
 
     private final StandInWorld world;
     private final GatewayServer gateway;
     private final List<ObjectNode> messages = new CopyOnWriteArrayList<>();
-    private final List<ObjectNode> commands = new CopyOnWriteArrayList<>();
+    /** Guild commands as each bot (application) registered them. */
+    private final java.util.Map<Long, List<ObjectNode>> commands = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, Interaction> interactions = new java.util.concurrent.ConcurrentHashMap<>();
+    /** DM channel id → the member it reaches. */
+    private final java.util.Map<Long, Long> dmChannels = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<Long, List<ObjectNode>> dmInbox = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<String> unhandled = new CopyOnWriteArrayList<>();
 
     RestApi(StandInWorld world, GatewayServer gateway) {
@@ -54,13 +62,46 @@ final class RestApi {
         return List.copyOf(messages);
     }
 
-    List<ObjectNode> commands() {
-        return List.copyOf(commands);
+    /** A registered guild command by name, with the bot that registered it. */
+    java.util.Optional<java.util.Map.Entry<Long, ObjectNode>> command(String name) {
+        for (var e : commands.entrySet()) {
+            for (ObjectNode c : e.getValue()) {
+                if (c.path("name").asText().equals(name)) return java.util.Optional.of(java.util.Map.entry(e.getKey(), c));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    void track(Interaction i) {
+        interactions.put(i.token, i);
+    }
+
+    List<ObjectNode> directMessagesTo(long userId) {
+        return List.copyOf(dmInbox.getOrDefault(userId, List.of()));
     }
 
     /** Requests the stand-in does not implement: a test can assert none were made. */
     List<String> unhandled() {
         return List.copyOf(unhandled);
+    }
+
+    /** A message object with the fields JDA requires (mentions and mention_roles among them). */
+    ObjectNode message(StandInWorld.User author, long channelId, String content) {
+        ObjectNode msg = JSON.createObjectNode().put("id", String.valueOf(world.nextId())).put("type", 0)
+                .put("channel_id", String.valueOf(channelId)).put("guild_id", String.valueOf(world.guildId()))
+                .put("content", content).put("timestamp", Instant.now().toString())
+                .putNull("edited_timestamp").put("tts", false).put("mention_everyone", false).put("pinned", false)
+                .put("flags", 0);
+        msg.set("author", GatewayPayloads.user(author));
+        ObjectNode member = GatewayPayloads.member(world, author);
+        member.remove("user");
+        msg.set("member", member);
+        msg.putArray("mentions");
+        msg.putArray("mention_roles");
+        msg.putArray("attachments");
+        msg.putArray("embeds");
+        msg.putArray("components");
+        return msg;
     }
 
     private record Answer(HttpResponseStatus status, JsonNode body) {
@@ -106,43 +147,79 @@ final class RestApi {
                 g.putObject("session_start_limit").put("total", 1000).put("remaining", 1000).put("reset_after", 0).put("max_concurrency", 1);
                 return Answer.ok(g);
             }
+            JsonNode earlyBody = req.content().readableBytes() == 0 ? JSON.createObjectNode()
+                    : JSON.readTree(req.content().toString(StandardCharsets.UTF_8));
+            Matcher im;
+            if ((im = CALLBACK.matcher(path)).matches() && method.equals(HttpMethod.POST)) {
+                Interaction i = interactions.get(im.group(2));
+                if (i == null || i.id != Long.parseLong(im.group(1))) {
+                    return Answer.error(HttpResponseStatus.NOT_FOUND, 10062, "Unknown interaction");
+                }
+                if (!i.responses().isEmpty()) {
+                    return Answer.error(HttpResponseStatus.BAD_REQUEST, 40060, "Interaction has already been acknowledged.");
+                }
+                i.record(earlyBody);
+                return new Answer(HttpResponseStatus.NO_CONTENT, null);
+            }
+            if ((im = ORIGINAL.matcher(path)).matches() || (im = FOLLOWUP.matcher(path)).matches()) {
+                Interaction i = interactions.get(im.group(2));
+                if (i == null) return Answer.error(HttpResponseStatus.NOT_FOUND, 10015, "Unknown Webhook");
+                i.record(earlyBody);
+                var botUser = world.user(i.botId).orElseThrow();
+                ObjectNode msg = message(botUser, 0L, earlyBody.path("content").asText(""));
+                msg.put("type", 20).put("webhook_id", im.group(1));
+                return Answer.ok(msg);
+            }
             var bot = world.botByToken(req.headers().get(HttpHeaderNames.AUTHORIZATION)).orElse(null);
             if (bot == null) {
                 return Answer.error(HttpResponseStatus.UNAUTHORIZED, 0, "401: Unauthorized");
             }
-            JsonNode body = req.content().readableBytes() == 0 ? JSON.createObjectNode()
-                    : JSON.readTree(req.content().toString(StandardCharsets.UTF_8));
+            JsonNode body = earlyBody;
             Matcher m;
+            if (path.equals("users/@me/channels") && method.equals(HttpMethod.POST)) {
+                long recipient = body.path("recipient_id").asLong();
+                var user = world.user(recipient).orElse(null);
+                if (user == null) return Answer.error(HttpResponseStatus.NOT_FOUND, 10013, "Unknown User");
+                long dm = dmChannels.entrySet().stream().filter(e -> e.getValue() == recipient).map(java.util.Map.Entry::getKey)
+                        .findFirst().orElseGet(() -> {
+                            long id = world.nextId();
+                            dmChannels.put(id, recipient);
+                            return id;
+                        });
+                ObjectNode ch = JSON.createObjectNode().put("id", String.valueOf(dm)).put("type", 1);
+                ch.putArray("recipients").add(GatewayPayloads.user(user));
+                return Answer.ok(ch);
+            }
             if (path.equals("users/@me") && method.equals(HttpMethod.GET)) {
                 return Answer.ok(GatewayPayloads.user(bot));
             }
             if ((m = GUILD_COMMANDS.matcher(path)).matches() && method.equals(HttpMethod.PUT)) {
                 ArrayNode out = JSON.createArrayNode();
-                commands.clear();
+                List<ObjectNode> registered = new CopyOnWriteArrayList<>();
                 for (JsonNode c : body) {
                     ObjectNode cmd = ((ObjectNode) c.deepCopy()).put("id", String.valueOf(world.nextId()))
                             .put("application_id", m.group(1)).put("guild_id", m.group(2)).put("version", String.valueOf(world.nextId()))
                             .put("type", c.path("type").asInt(1));
                     if (!cmd.has("description")) cmd.put("description", "");
-                    commands.add(cmd);
+                    registered.add(cmd);
                     out.add(cmd);
                 }
+                commands.put(bot.id(), registered);
                 return Answer.ok(out);
             }
             if ((m = MESSAGES.matcher(path)).matches() && method.equals(HttpMethod.POST)) {
                 long channelId = Long.parseLong(m.group(1));
-                if (world.channel(channelId).isEmpty()) return Answer.error(HttpResponseStatus.NOT_FOUND, 10003, "Unknown Channel");
-                ObjectNode msg = JSON.createObjectNode().put("id", String.valueOf(world.nextId())).put("type", 0)
-                        .put("channel_id", m.group(1)).put("guild_id", String.valueOf(world.guildId()))
-                        .put("content", body.path("content").asText("")).put("timestamp", Instant.now().toString())
-                        .putNull("edited_timestamp").put("tts", false).put("mention_everyone", false).put("pinned", false)
-                        .put("flags", 0);
-                msg.set("author", GatewayPayloads.user(bot));
-                msg.putArray("mentions");
-                msg.putArray("mention_roles");
-                msg.putArray("attachments");
+                Long dmTo = dmChannels.get(channelId);
+                if (dmTo == null && world.channel(channelId).isEmpty()) {
+                    return Answer.error(HttpResponseStatus.NOT_FOUND, 10003, "Unknown Channel");
+                }
+                ObjectNode msg = message(bot, channelId, body.path("content").asText(""));
                 msg.set("embeds", body.has("embeds") ? body.get("embeds") : JSON.createArrayNode());
-                msg.putArray("components");
+                if (dmTo != null) {
+                    msg.remove("guild_id");
+                    dmInbox.computeIfAbsent(dmTo, k -> new CopyOnWriteArrayList<>()).add(msg);
+                    return Answer.ok(msg);
+                }
                 messages.add(msg);
                 gateway.broadcast("MESSAGE_CREATE", msg.deepCopy());
                 return Answer.ok(msg);

@@ -51,7 +51,9 @@ public final class StandInWorld {
         }
     }
 
-    private final AtomicLong ids = new AtomicLong(1_300_000_000_000_000_000L);
+    /** Discord's epoch (2015-01-01) for snowflakes. */
+    static final long DISCORD_EPOCH_MS = 1_420_070_400_000L;
+    private final AtomicLong lastId = new AtomicLong();
     private final long guildId = nextId();
     private final String guildName;
     private final List<GuildChannel> channels = new CopyOnWriteArrayList<>();
@@ -64,8 +66,13 @@ public final class StandInWorld {
         this.ownerId = addUser("Owner", false, null).id();
     }
 
+    /**
+     * A real, current snowflake: (ms since Discord's epoch) << 22, plus a counter. JDA reads the
+     * creation time from ids (an interaction older than 15 minutes is "expired"), so they must be.
+     */
     long nextId() {
-        return ids.incrementAndGet();
+        long byClock = (System.currentTimeMillis() - DISCORD_EPOCH_MS) << 22;
+        return lastId.updateAndGet(prev -> Math.max(prev + 1, byClock));
     }
 
     public long guildId() {
