@@ -14,6 +14,7 @@ import org.inwardportal.discord.voice.DaveSupport;
 import org.inwardportal.discord.voice.DiscordBot;
 import org.inwardportal.discord.voice.DiscordBots;
 import org.inwardportal.discord.voice.DiscordEndpoints;
+import org.inwardportal.discord.voice.VoiceLinkState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,7 +101,11 @@ public final class DiscordService implements Component {
         String detail = (localMode() ? "local stand-in; " : "") + all.stream()
                 .map(b -> b.name() + ": " + b.state().name().toLowerCase() + (b.state() == BotState.READY ? "" : " (" + b.reason() + ")"))
                 .collect(Collectors.joining("; "));
-        if (all.stream().anyMatch(b -> b.state() == BotState.FAILED)) return Health.failed(detail);
+        String failedLinks = all.stream().flatMap(b -> b.links().stream().filter(l -> l.state() == VoiceLinkState.FAILED)
+                        .map(l -> b.name() + " voice in guild " + l.guildId() + " failed: " + l.reason()))
+                .collect(Collectors.joining("; "));
+        if (!failedLinks.isEmpty()) detail = detail + "; " + failedLinks;
+        if (all.stream().anyMatch(b -> b.state() == BotState.FAILED) || !failedLinks.isEmpty()) return Health.failed(detail);
         if (all.stream().allMatch(b -> b.state() == BotState.READY)) return Health.ready(detail);
         return new Health(Health.State.STARTING, detail);
     }

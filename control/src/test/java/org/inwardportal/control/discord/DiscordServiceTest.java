@@ -26,6 +26,25 @@ class DiscordServiceTest {
     }
 
     @Test
+    void aVoiceLinkClosedWith4017ShowsAsFailedWithTheReason() throws Exception {
+        DiscordService s = new DiscordService(List.of());
+        try {
+            s.start();
+            var standIn = s.standIn();
+            standIn.requireDave(true);
+            var link = s.bots().link(standIn.world().guildId(), org.inwardportal.discord.voice.VoiceEvents.NONE,
+                    (sp, q, t, o) -> { }, org.inwardportal.discord.voice.OpusFrameSource.SILENT);
+            link.join(standIn.world().channel("World").id());
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (s.health().state() != Health.State.FAILED && System.nanoTime() < deadline) Thread.sleep(20);
+            assertThat(s.health().state()).isEqualTo(Health.State.FAILED);
+            assertThat(s.health().detail()).contains("local: ready", "voice in guild", "failed", "4017");
+        } finally {
+            s.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
     void aRefusedTokenShowsAsFailedWithTheReasonButNotTheToken() throws Exception {
         try (DiscordStandIn standIn = DiscordStandIn.start()) {
             var good = standIn.addBot("Good");

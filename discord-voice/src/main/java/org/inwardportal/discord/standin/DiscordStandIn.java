@@ -2,6 +2,7 @@ package org.inwardportal.discord.standin;
 
 import io.netty.channel.EventLoopGroup;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,11 +47,12 @@ public final class DiscordStandIn implements AutoCloseable {
         gateway.start();
     }
 
-    /** A stand-in with one guild ("Inward Portal Test"), text channel #world and voice channel "World". */
+    /** A stand-in with one guild ("Inward Portal Test"): text channel #world, voice channels "World" and "Lobby". */
     public static DiscordStandIn start() throws InterruptedException {
         StandInWorld w = new StandInWorld("Inward Portal Test");
         w.addChannel(StandInWorld.TEXT, "world");
         w.addChannel(StandInWorld.VOICE, "World");
+        w.addChannel(StandInWorld.VOICE, "Lobby");
         return new DiscordStandIn(w);
     }
 
@@ -117,6 +119,31 @@ public final class DiscordStandIn implements AutoCloseable {
         return voice.injectGarbage(botId, count);
     }
 
+    /** Drops a bot's gateway TCP connection without a close frame: the client sees 1006. */
+    public boolean dropGateway(long botId) {
+        return gateway.drop(botId);
+    }
+
+    /** Sends malformed and unknown payloads on a bot's gateway connection. */
+    public boolean injectGatewayGarbage(long botId) {
+        return gateway.garbage(botId);
+    }
+
+    /** The heartbeat interval HELLO announces to new gateway connections (Discord: 41.25 s). */
+    public void gatewayHeartbeatInterval(Duration interval) {
+        gateway.heartbeatInterval((int) interval.toMillis());
+    }
+
+    /** Which voice encryption modes READY offers, e.g. only {@code aead_xchacha20_poly1305_rtpsize}. */
+    public void offerVoiceModes(String... modes) {
+        voice.offerModes(List.of(modes));
+    }
+
+    /** The transport encryption mode of a bot's voice session, or null. */
+    public String voiceMode(long botId) {
+        return voice.mode(botId);
+    }
+
     /** Demand DAVE: a bot offering max_dave_protocol_version 0 is closed with 4017. */
     public void requireDave(boolean require) {
         voice.requireDave(require);
@@ -156,6 +183,10 @@ public final class DiscordStandIn implements AutoCloseable {
 
     public int gatewayIdentifies(long botId) {
         return gateway.identifies(botId);
+    }
+
+    public int gatewayResumes(long botId) {
+        return gateway.resumes(botId);
     }
 
     // ---- what members do in text ----

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 final class GatewayServer {
     private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
-    static final int HEARTBEAT_INTERVAL_MS = 41_250;
+    static final int DEFAULT_HEARTBEAT_INTERVAL_MS = 41_250;
+    private volatile int heartbeatIntervalMs = DEFAULT_HEARTBEAT_INTERVAL_MS;
     /** Dispatches kept per session for RESUME. */
     private static final int REPLAY_BUFFER = 1000;
 
@@ -50,6 +51,7 @@ final class GatewayServer {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<Long, List<String>> presences = new ConcurrentHashMap<>();
     private final Map<Long, Integer> identifies = new ConcurrentHashMap<>();
+    private final Map<Long, Integer> resumes = new ConcurrentHashMap<>();
     private Channel server;
 
     /** One bot's gateway session: survives its socket, so it can be resumed. */
@@ -105,6 +107,39 @@ final class GatewayServer {
 
     int identifies(long botId) {
         return identifies.getOrDefault(botId, 0);
+    }
+
+    int resumes(long botId) {
+        return resumes.getOrDefault(botId, 0);
+    }
+
+    void heartbeatInterval(int ms) {
+        this.heartbeatIntervalMs = ms;
+    }
+
+    /** Drops the bot's gateway TCP connection without a close frame (the client sees 1006). */
+    boolean drop(long botId) {
+        for (Session s : sessions.values()) {
+            if (s.bot.id() == botId && s.socket != null) {
+                s.socket.close();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Sends text frames that are not valid gateway payloads to the bot. */
+    boolean garbage(long botId) {
+        for (Session s : sessions.values()) {
+            if (s.bot.id() == botId && s.socket != null) {
+                s.socket.write(new TextWebSocketFrame("{not json"));
+                s.socket.write(new TextWebSocketFrame("{\"op\":0,\"t\":\"MESSAGE_CREATE\",\"s\":null,\"d\":{\"id\":\"x\"}}"));
+                s.socket.write(new TextWebSocketFrame("{\"op\":42,\"d\":null}"));
+                s.socket.writeAndFlush(new TextWebSocketFrame("[]"));
+                return true;
+            }
+        }
+        return false;
     }
 
     boolean close(long botId, int code) {
@@ -182,7 +217,7 @@ final class GatewayServer {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
             if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-                send(ctx.channel(), 10, JSON.createObjectNode().put("heartbeat_interval", HEARTBEAT_INTERVAL_MS));
+                send(ctx.channel(), 10, JSON.createObjectNode().put("heartbeat_interval", heartbeatIntervalMs));
             }
             super.userEventTriggered(ctx, evt);
         }
@@ -254,6 +289,7 @@ final class GatewayServer {
                 s.socket = ch;
             }
             session = s;
+            resumes.merge(s.bot.id(), 1, Integer::sum);
             missed.forEach(m -> ch.write(new TextWebSocketFrame(m.toString())));
             ch.flush();
             dispatch(s, "RESUMED", JSON.createObjectNode());

@@ -33,6 +33,8 @@ final class RestApi {
     private static final String PREFIX = "/api/v10/";
     private static final Pattern CHANNEL = Pattern.compile("channels/(\\d+)");
     private static final Pattern MESSAGES = Pattern.compile("channels/(\\d+)/messages");
+    private static final Pattern MESSAGE = Pattern.compile("channels/(\\d+)/messages/(\\d+)");
+    private static final Pattern GUILD_MEMBER = Pattern.compile("guilds/(\\d+)/members/(\\d+)");
     private static final Pattern GUILD_COMMANDS = Pattern.compile("applications/(\\d+)/guilds/(\\d+)/commands");
     private static final Pattern CALLBACK = Pattern.compile("interactions/(\\d+)/([^/]+)/callback");
     private static final Pattern ORIGINAL = Pattern.compile("webhooks/(\\d+)/([^/]+)/messages/@original");
@@ -223,6 +225,27 @@ final class RestApi {
                 messages.add(msg);
                 gateway.broadcast("MESSAGE_CREATE", msg.deepCopy());
                 return Answer.ok(msg);
+            }
+            if ((m = MESSAGE.matcher(path)).matches()) {
+                String id = m.group(2);
+                ObjectNode found = messages.stream().filter(x -> x.path("id").asText().equals(id)).findFirst().orElse(null);
+                if (found == null) return Answer.error(HttpResponseStatus.NOT_FOUND, 10008, "Unknown Message");
+                if (method.equals(HttpMethod.GET)) return Answer.ok(found);
+                if (method.equals(HttpMethod.PATCH)) {
+                    if (!found.path("author").path("id").asText().equals(String.valueOf(bot.id()))) {
+                        return Answer.error(HttpResponseStatus.FORBIDDEN, 50005, "Cannot edit a message authored by another user");
+                    }
+                    if (body.has("content")) found.put("content", body.path("content").asText());
+                    if (body.has("embeds")) found.set("embeds", body.get("embeds"));
+                    found.put("edited_timestamp", Instant.now().toString());
+                    gateway.broadcast("MESSAGE_UPDATE", found.deepCopy());
+                    return Answer.ok(found);
+                }
+            }
+            if ((m = GUILD_MEMBER.matcher(path)).matches() && method.equals(HttpMethod.GET)) {
+                var user = world.user(Long.parseLong(m.group(2))).orElse(null);
+                if (user == null) return Answer.error(HttpResponseStatus.NOT_FOUND, 10007, "Unknown Member");
+                return Answer.ok(GatewayPayloads.member(world, user));
             }
             if ((m = CHANNEL.matcher(path)).matches()) {
                 var channel = world.channel(Long.parseLong(m.group(1))).orElse(null);

@@ -66,6 +66,7 @@ final class VoiceServer {
     private final AtomicLong garbagePackets = new AtomicLong();
     private final AtomicLong rejectedPackets = new AtomicLong();
     private volatile boolean requireDave;
+    private volatile List<String> offeredModes = MODES;
     private Channel wsChannel;
     private Channel udpChannel;
 
@@ -118,6 +119,12 @@ final class VoiceServer {
         return rejectedPackets.get();
     }
 
+    /** The encryption modes READY offers (JDA picks the first it supports in its own order). */
+    void offerModes(List<String> modes) {
+        if (modes.isEmpty() || !MODES.containsAll(modes)) throw new IllegalArgumentException("modes must be among " + MODES);
+        this.offeredModes = List.copyOf(modes);
+    }
+
     void requireDave(boolean require) {
         this.requireDave = require;
     }
@@ -151,6 +158,12 @@ final class VoiceServer {
         }
         c.socket.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(f -> c.socket.close());
         return true;
+    }
+
+    /** The transport encryption mode a bot's voice session uses, or null. */
+    String mode(long userId) {
+        VoiceConnection c = byUser.get(userId);
+        return c == null || c.cipher == null ? null : c.cipher.mode();
     }
 
     boolean ready(long userId) {
@@ -325,7 +338,7 @@ final class VoiceServer {
             c.socket = ch;
             conn = c;
             ObjectNode ready = JSON.createObjectNode().put("ssrc", c.ssrc).put("ip", "127.0.0.1").put("port", udpPort());
-            ready.set("modes", JSON.valueToTree(MODES));
+            ready.set("modes", JSON.valueToTree(offeredModes));
             ready.put("heartbeat_interval", 13750);
             send(c, 2, ready);
         }
@@ -349,7 +362,7 @@ final class VoiceServer {
                 return;
             }
             String mode = d.path("data").path("mode").asText("");
-            if (!MODES.contains(mode)) {
+            if (!offeredModes.contains(mode)) {
                 closeWith(ch, 4016, "unknown encryption mode");
                 return;
             }

@@ -110,6 +110,11 @@ public final class DiscordBot implements AutoCloseable {
         return state == BotState.READY;
     }
 
+    /** This bot's voice links, one per guild at most. */
+    public java.util.Collection<VoiceLink> links() {
+        return java.util.List.copyOf(links.values());
+    }
+
     /** Whether this bot already holds its one voice connection in the guild. */
     public boolean busyIn(long guildId) {
         return links.containsKey(guildId);

@@ -208,6 +208,9 @@ class VoiceLinkTest {
             assertThat(standIn.closeGateway(botUser.id(), code)).isTrue();
             assertAudioFlowsWithin(Duration.ofSeconds(5), "after gateway close " + code);
         }
+        assertThat(standIn.dropGateway(botUser.id())).isTrue();
+        assertAudioFlowsWithin(Duration.ofSeconds(5), "after a gateway TCP drop (1006)");
+        assertThat(standIn.gatewayResumes(botUser.id())).as("the gateway session was resumed, not re-identified").isEqualTo(3);
         assertThat(link.state()).isEqualTo(VoiceLinkState.READY);
     }
 
@@ -227,6 +230,96 @@ class VoiceLinkTest {
             source.queue.clear();
         }
         throw new AssertionError("audio did not resume within " + limit + " " + when + "; link " + link.state() + ": " + link.reason());
+    }
+
+    @Test
+    void moveToAnotherChannelThenLeave() throws Exception {
+        joinWithAlice();
+        bob.joinVoice(standIn.world().channel("Lobby"));
+        link.move(standIn.world().channel("Lobby").id());
+        await(() -> standIn.world().voiceChannelOf(botUser.id()).orElse(0L) == standIn.world().channel("Lobby").id(),
+                Duration.ofSeconds(5));
+        assertThat(link.awaitReady(Duration.ofSeconds(5))).isTrue();
+        await(() -> standIn.voiceReady(botUser.id()), Duration.ofSeconds(5));
+        alice.clearHeard();
+        source.add(frames("lobby", 0, 10));
+        List<Heard> bobHeard = bob.awaitHeard(10, Duration.ofSeconds(5));
+        assertThat(speech(bobHeard)).hasSize(10);
+        assertThat(alice.heard()).as("Alice stayed in World").isEmpty();
+
+        link.leave();
+        await(() -> standIn.world().voiceChannelOf(botUser.id()).isEmpty(), Duration.ofSeconds(5));
+        assertThat(link.state()).isEqualTo(VoiceLinkState.IDLE);
+        bob.clearHeard();
+        source.add(frames("gone", 0, 10));
+        Thread.sleep(400);
+        assertThat(bob.heard()).isEmpty();
+        assertThat(link.state()).as("no rejoin after an intended leave").isEqualTo(VoiceLinkState.IDLE);
+    }
+
+    @Test
+    void xChaCha20Poly1305TransportWorksBothWaysToo() throws Exception {
+        standIn.offerVoiceModes("aead_xchacha20_poly1305_rtpsize");
+        joinWithAlice();
+        assertThat(standIn.voiceMode(botUser.id())).isEqualTo("aead_xchacha20_poly1305_rtpsize");
+        List<byte[]> out = frames("x", 0, 20);
+        source.add(out);
+        assertThat(speech(alice.awaitHeard(25, Duration.ofSeconds(5)))).usingElementComparator(Arrays::compare)
+                .containsExactlyElementsOf(out);
+        alice.speak(frames("alice", 0, 20)).get(5, TimeUnit.SECONDS);
+        await(() -> received.size() >= 20, Duration.ofSeconds(5));
+        assertThat(received).extracting(r -> new String(r.opus(), StandardCharsets.ISO_8859_1))
+                .containsExactlyElementsOf(frames("alice", 0, 20).stream().map(f -> new String(f, StandardCharsets.ISO_8859_1)).toList());
+    }
+
+    @Test
+    void lossAndDelayOnVoiceUdpDegradeButDoNotBreakTheLink() throws Exception {
+        joinWithAlice();
+        standIn.faults().udpLoss(0.3);
+        List<byte[]> out = frames("lossy", 0, 100);
+        source.add(out);
+        Thread.sleep(2600);
+        List<byte[]> got = speech(alice.heard());
+        assertThat(got.size()).as("about 70 of 100 frames arrive").isBetween(45, 95);
+        // What arrives is intact and in order: a subsequence of what was sent.
+        int j = 0;
+        for (byte[] g : got) {
+            while (j < out.size() && !Arrays.equals(out.get(j), g)) j++;
+            assertThat(j).as("frame out of order or altered").isLessThan(out.size());
+        }
+        standIn.faults().clear().udpDelay(Duration.ofMillis(150));
+        alice.clearHeard();
+        long sentAt = System.nanoTime();
+        source.add(frames("late", 0, 5));
+        List<Heard> late = alice.awaitHeard(5, Duration.ofSeconds(5));
+        assertThat((late.getFirst().arrivalNanos() - sentAt) / 1_000_000).as("ms until the first delayed frame").isGreaterThanOrEqualTo(140);
+        standIn.faults().clear();
+        assertThat(link.state()).isEqualTo(VoiceLinkState.READY);
+    }
+
+    @Test
+    void unansweredHeartbeatsMakeJdaReconnectAndAudioComesBack() throws Exception {
+        standIn.gatewayHeartbeatInterval(Duration.ofMillis(300));
+        StandInWorld.User fast = standIn.addBot("Fast heart");
+        bot.close();
+        bot = DiscordBot.login("fast", fast.token(), DiscordEndpoints.standIn(standIn));
+        assertThat(bot.awaitReady(Duration.ofSeconds(10))).isTrue();
+        botUser = fast;
+        joinWithAlice();
+        standIn.faults().ignoreHeartbeats(true);
+        await(() -> standIn.gatewayResumes(fast.id()) >= 1, Duration.ofSeconds(10)); // JDA: 2 missed ACKs → zombie → resume
+        standIn.faults().clear();
+        assertAudioFlowsWithin(Duration.ofSeconds(5), "after unanswered heartbeats");
+        assertThat(bot.state()).isEqualTo(BotState.READY);
+    }
+
+    @Test
+    void garbageOnTheGatewayDoesNotBreakTheBot() throws Exception {
+        joinWithAlice();
+        assertThat(standIn.injectGatewayGarbage(botUser.id())).isTrue();
+        Thread.sleep(300);
+        assertThat(bot.state()).isEqualTo(BotState.READY);
+        assertAudioFlowsWithin(Duration.ofSeconds(5), "after gateway garbage");
     }
 
     @Test
