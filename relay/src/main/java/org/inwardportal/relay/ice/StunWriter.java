@@ -46,7 +46,7 @@ public final class StunWriter {
         byte[] phrase = reason.getBytes(StandardCharsets.UTF_8);
         out.writeShort(ATTR_ERROR_CODE).writeShort(4 + phrase.length)
                 .writeShort(0).writeByte(code / 100).writeByte(code % 100).writeBytes(phrase);
-        pad(out);
+        pad(out, start);
         finish(out, start, null, crc, null);
     }
 
@@ -57,7 +57,7 @@ public final class StunWriter {
         out.writeShort(StunMessage.BINDING_REQUEST).writeShort(0).writeInt(MAGIC_COOKIE).writeBytes(transactionId, 0, 12);
         byte[] user = username.getBytes(StandardCharsets.UTF_8);
         out.writeShort(ATTR_USERNAME).writeShort(user.length).writeBytes(user);
-        pad(out);
+        pad(out, start);
         out.writeShort(ATTR_PRIORITY).writeShort(4).writeInt((int) priority);
         out.writeShort(ATTR_ICE_CONTROLLING).writeShort(8).writeLong(tieBreaker);
         if (useCandidate) out.writeShort(ATTR_USE_CANDIDATE).writeShort(0);
@@ -94,7 +94,7 @@ public final class StunWriter {
         out.writeShort(ATTR_FINGERPRINT).writeShort(4).writeInt(((int) crc.getValue()) ^ FINGERPRINT_XOR);
     }
 
-    private static void pad(ByteBuf out) {
-        while ((out.writerIndex() & 3) != 0) out.writeByte(0);
+    private static void pad(ByteBuf out, int start) {
+        while (((out.writerIndex() - start) & 3) != 0) out.writeByte(0);
     }
 }
