@@ -14,6 +14,12 @@ final class ConfigRules {
             throw new ConfigException(ConfigKeys.API_SECRET.name() + ": required when http.host (" + host
                     + ") is not a loopback address; set it in the config file or " + ConfigKeys.API_SECRET.envName());
         }
+        for (Secret token : config.get(ConfigKeys.DISCORD_TOKENS)) {
+            if (token.reveal().chars().anyMatch(Character::isWhitespace)) {
+                throw ConfigException.forKey(ConfigKeys.DISCORD_TOKENS.name(),
+                        "a token contains white space; give the bare token, without 'Bot '", config.sourceOf(ConfigKeys.DISCORD_TOKENS));
+            }
+        }
         if (secret.isPresent() && secret.get().length() < MIN_API_SECRET_LENGTH) {
             throw ConfigException.forKey(ConfigKeys.API_SECRET.name(),
                     "too short, use at least " + MIN_API_SECRET_LENGTH + " characters", config.sourceOf(ConfigKeys.API_SECRET));

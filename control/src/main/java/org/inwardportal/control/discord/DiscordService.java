@@ -29,8 +29,8 @@ public final class DiscordService implements Component {
 
     private final List<Secret> tokens;
     private final DiscordEndpoints endpoints;
-    private DiscordStandIn standIn;
-    private DiscordBots bots;
+    private volatile DiscordStandIn standIn;
+    private volatile DiscordBots bots;
 
     /** Configured tokens against real Discord; none: local mode. */
     public DiscordService(List<Secret> tokens) {

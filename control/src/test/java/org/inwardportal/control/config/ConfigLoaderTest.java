@@ -163,6 +163,8 @@ class ConfigLoaderTest {
         assertThat(fromEnv.redacted().get("discord.tokens")).isEqualTo("2 x <redacted>");
         assertThat(ConfigLoader.load(null, Map.of()).get(ConfigKeys.DISCORD_TOKENS)).isEmpty();
         assertThat(errorOf(yaml("discord:\n  tokens:\n    - [a]\n"), Map.of())).startsWith("discord.tokens: must be a list of secrets");
+        assertThat(errorOf(null, Map.of("PORTAL_DISCORD_TOKENS", "Bot abc.def.ghi")))
+                .isEqualTo("discord.tokens: a token contains white space; give the bare token, without 'Bot ' (from PORTAL_DISCORD_TOKENS)");
     }
 
     @Test

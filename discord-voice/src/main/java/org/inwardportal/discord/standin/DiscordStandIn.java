@@ -177,6 +177,16 @@ public final class DiscordStandIn implements AutoCloseable {
         return voice.rejectedPackets();
     }
 
+    /** Zero-length datagrams received (JDA 6.5 sends one per 20 ms tick while silent). */
+    public long emptyDatagrams() {
+        return voice.emptyDatagrams();
+    }
+
+    /** How many voice IDENTIFYs a bot has sent (each voice connection attempt sends one). */
+    public int voiceIdentifies(long botId) {
+        return voice.identifies(botId);
+    }
+
     public List<String> presenceUpdates(long botId) {
         return gateway.presenceUpdates(botId);
     }

@@ -168,16 +168,15 @@ final class GatewayServer {
     }
 
     void dispatch(Session s, String type, ObjectNode data) {
-        ObjectNode msg;
-        synchronized (s) {
-            msg = JSON.createObjectNode().put("op", 0).put("t", type).put("s", ++s.seq);
+        synchronized (s) { // sequence numbers reach the client in order
+            ObjectNode msg = JSON.createObjectNode().put("op", 0).put("t", type).put("s", ++s.seq);
             msg.set("d", data);
             s.replay.addLast(msg);
             if (s.replay.size() > REPLAY_BUFFER) s.replay.removeFirst();
-        }
-        Channel ch = s.socket;
-        if (ch != null && ch.isActive()) {
-            ch.writeAndFlush(new TextWebSocketFrame(msg.toString()));
+            Channel ch = s.socket;
+            if (ch != null && ch.isActive()) {
+                ch.writeAndFlush(new TextWebSocketFrame(msg.toString()));
+            }
         }
     }
 
@@ -251,6 +250,10 @@ final class GatewayServer {
         }
 
         private void identify(Channel ch, JsonNode d) {
+            if (session != null) {
+                close(ch, 4005, "Already authenticated.");
+                return;
+            }
             var bot = world.botByToken(d.path("token").asText(null)).orElse(null);
             if (bot == null) {
                 close(ch, 4004, "Authentication failed.");

@@ -123,7 +123,12 @@ final class RestApi {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-            String path = new QueryStringDecoder(req.uri()).path();
+            String path;
+            try {
+                path = new QueryStringDecoder(req.uri()).path();
+            } catch (IllegalArgumentException e) {
+                path = PREFIX + "?"; // an undecodable URI: answered 404 below, and the buffer released
+            }
             if (!path.startsWith(PREFIX)) {
                 ctx.fireChannelRead(req); // the gateway's WebSocket upgrade
                 return;

@@ -13,10 +13,8 @@ final class VoiceConnection {
     volatile Channel socket;
     volatile InetSocketAddress udpAddress;
     volatile TransportCipher cipher;
-    volatile int daveProtocolVersion;
     private int serverSeq;
     private int sendCounter = 1;
-    private char rtpSeq;
 
     VoiceConnection(long userId, long guildId, String sessionId, String token, int ssrc) {
         this.userId = userId;
@@ -28,10 +26,6 @@ final class VoiceConnection {
 
     synchronized int nextServerSeq() {
         return ++serverSeq;
-    }
-
-    synchronized int lastServerSeq() {
-        return serverSeq;
     }
 
     synchronized int nextCounter() {

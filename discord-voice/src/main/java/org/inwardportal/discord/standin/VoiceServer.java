@@ -65,6 +65,8 @@ final class VoiceServer {
     private final Map<Long, EmulatedMember> members = new ConcurrentHashMap<>();
     private final AtomicLong garbagePackets = new AtomicLong();
     private final AtomicLong rejectedPackets = new AtomicLong();
+    private final AtomicLong emptyDatagrams = new AtomicLong();
+    private final Map<Long, AtomicInteger> identifies = new ConcurrentHashMap<>();
     private volatile boolean requireDave;
     private volatile List<String> offeredModes = MODES;
     private Channel wsChannel;
@@ -99,7 +101,10 @@ final class VoiceServer {
     void stop() {
         if (wsChannel != null) wsChannel.close().syncUninterruptibly();
         if (udpChannel != null) udpChannel.close().syncUninterruptibly();
-        byUser.values().forEach(c -> { if (c.socket != null) c.socket.close(); });
+        byUser.values().forEach(c -> {
+            Channel s = c.socket;
+            if (s != null) s.close();
+        });
     }
 
     /** host:port as Discord's VOICE_SERVER_UPDATE gives it ("localhost": JDA cannot parse 127.0.0.1:P there). */
@@ -117,6 +122,16 @@ final class VoiceServer {
 
     long rejectedPackets() {
         return rejectedPackets.get();
+    }
+
+    /** Zero-length datagrams (JDA 6.5 sends one every 20 ms while it has nothing to say). */
+    long emptyDatagrams() {
+        return emptyDatagrams.get();
+    }
+
+    int identifies(long userId) {
+        AtomicInteger n = identifies.get(userId);
+        return n == null ? 0 : n.get();
     }
 
     /** The encryption modes READY offers (JDA picks the first it supports in its own order). */
@@ -144,19 +159,19 @@ final class VoiceServer {
         VoiceConnection c = byUser.remove(userId);
         if (c != null) {
             bySsrc.remove(c.ssrc);
-            if (c.socket != null) {
-                c.socket.close();
-            }
+            Channel s = c.socket;
+            if (s != null) s.close();
         }
     }
 
     /** Fault injection: close a bot's voice WebSocket with a close code. */
     boolean close(long userId, int code, String reason) {
         VoiceConnection c = byUser.get(userId);
-        if (c == null || c.socket == null) {
+        Channel s = c == null ? null : c.socket;
+        if (s == null) {
             return false;
         }
-        c.socket.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(f -> c.socket.close());
+        closeWith(s, code, reason);
         return true;
     }
 
@@ -198,7 +213,7 @@ final class VoiceServer {
     void memberMoved(EmulatedMember m, Long fromChannel, Long toChannel) {
         for (VoiceConnection c : byUser.values()) {
             Long botChannel = world.voiceChannelOf(c.userId).orElse(null);
-            if (botChannel == null || c.socket == null) continue;
+            if (botChannel == null) continue;
             if (botChannel.equals(toChannel)) {
                 send(c, 11, JSON.createObjectNode().set("user_ids", JSON.createArrayNode().add(String.valueOf(m.user().id()))));
             } else if (botChannel.equals(fromChannel)) {
@@ -319,7 +334,12 @@ final class VoiceServer {
         }
 
         private void identify(Channel ch, JsonNode d) {
+            if (conn != null) {
+                closeWith(ch, 4005, "already authenticated");
+                return;
+            }
             VoiceConnection c = pending.remove(d.path("token").asText(""));
+            if (c != null) identifies.computeIfAbsent(c.userId, k -> new AtomicInteger()).incrementAndGet();
             if (c == null || !String.valueOf(c.userId).equals(d.path("user_id").asText())
                     || !c.sessionId.equals(d.path("session_id").asText())) {
                 closeWith(ch, 4004, "authentication failed");
@@ -331,8 +351,9 @@ final class VoiceServer {
                 return;
             }
             VoiceConnection old = byUser.put(c.userId, c);
-            if (old != null && old != c && old.socket != null && old.socket != ch) {
-                old.socket.close();
+            Channel oldSocket = old == null ? null : old.socket;
+            if (old != c && oldSocket != null && oldSocket != ch) {
+                oldSocket.close();
             }
             bySsrc.put(c.ssrc, c);
             c.socket = ch;
@@ -408,7 +429,10 @@ final class VoiceServer {
             byte[] bytes = new byte[buf.readableBytes()];
             buf.getBytes(buf.readerIndex(), bytes);
             InetSocketAddress from = packet.sender();
-            if (bytes.length == DISCOVERY_LENGTH && bytes[0] == 0 && bytes[1] == 1) {
+            if (bytes.length < 2) {
+                if (bytes.length == 0) emptyDatagrams.incrementAndGet();
+                else garbagePackets.incrementAndGet();
+            } else if (bytes.length == DISCOVERY_LENGTH && bytes[0] == 0 && bytes[1] == 1) {
                 discovery(ctx, bytes, from);
             } else if (bytes.length >= 12 + TransportCipher.TAG_BYTES + TransportCipher.COUNTER_BYTES
                     && (bytes[0] & 0xC0) == 0x80 && (bytes[1] & 0x7f) == OPUS_PAYLOAD_TYPE) {
@@ -419,7 +443,7 @@ final class VoiceServer {
                 } else {
                     media(bytes, from);
                 }
-            } else if (bytes.length > 0 && (bytes[0] & 0xC0) == 0x80 && (bytes[1] & 0x7f) >= 72 && (bytes[1] & 0x7f) <= 76) {
+            } else if ((bytes[0] & 0xC0) == 0x80 && (bytes[1] & 0x7f) >= 72 && (bytes[1] & 0x7f) <= 76) {
                 // RTCP (RFC 5761 range): Discord clients send receiver reports; nothing to do.
             } else {
                 garbagePackets.incrementAndGet(); // keep-alives and noise

@@ -53,9 +53,9 @@ public final class DiscordBot implements AutoCloseable {
     public static DiscordBot login(String name, String token, DiscordEndpoints endpoints) {
         DiscordBot bot = new DiscordBot(name);
         DaveSupport dave = DaveSupport.probe();
-        if (endpoints.isRealDiscord() && !dave.available()) {
-            bot.fail("bot " + name + " cannot connect to Discord, which requires end-to-end voice encryption (DAVE): "
-                    + dave.description());
+        if (token == null || token.isBlank() || token.chars().anyMatch(Character::isWhitespace)) {
+            // Checked here because JDA's own error would quote the token.
+            bot.fail("the token of bot " + name + " is empty or contains white space; give the bare token, without 'Bot '");
             return bot;
         }
         JDABuilder builder = JDABuilder.createDefault(token, EnumSet.of(GatewayIntent.GUILD_VOICE_STATES))
@@ -70,7 +70,8 @@ public final class DiscordBot implements AutoCloseable {
         } catch (InvalidTokenException e) {
             bot.fail("Discord refused the bot token of " + name + " (401 Unauthorized): check discord.tokens");
         } catch (RuntimeException e) {
-            bot.fail("cannot log in bot " + name + ": " + e.getMessage());
+            // Never e.getMessage(): JDA puts the token into some of its messages.
+            bot.fail("cannot log in bot " + name + " (" + e.getClass().getSimpleName() + ")");
         }
         return bot;
     }
@@ -130,10 +131,12 @@ public final class DiscordBot implements AutoCloseable {
             throw new IllegalStateException("bot " + name + " is not ready: " + reason);
         }
         VoiceLink link = new VoiceLink(this, guildId, events, sink, source, timer);
+        // Reserve the guild before touching its audio manager: a refused link must not disturb the one that holds it.
         if (links.putIfAbsent(guildId, link) != null) {
-            link.close();
+            link.discard();
             throw new IllegalStateException("bot " + name + " already has a voice connection in guild " + guildId);
         }
+        link.attach();
         return link;
     }
 
@@ -143,7 +146,13 @@ public final class DiscordBot implements AutoCloseable {
 
     @Override
     public void close() {
-        links.values().forEach(VoiceLink::close);
+        for (VoiceLink l : links.values()) {
+            try {
+                l.close();
+            } catch (RuntimeException e) {
+                log.warn("closing a voice link of {} failed: {}", name, e.toString());
+            }
+        }
         state = BotState.STOPPED;
         reason = "stopped";
         if (jda != null) {

@@ -53,7 +53,7 @@ public final class VoiceLink {
     private static final class SpeakerState {
         final Speaker speaker;
         volatile long lastPacketNanos;
-        volatile boolean speaking;
+        final java.util.concurrent.atomic.AtomicBoolean speaking = new java.util.concurrent.atomic.AtomicBoolean();
 
         SpeakerState(Speaker speaker) {
             this.speaker = speaker;
@@ -68,12 +68,16 @@ public final class VoiceLink {
         this.sink = sink;
         this.sender = new OpusSendHandler(source);
         this.timer = timer;
+        this.sweeper = timer.scheduleAtFixedRate(this::sweepSpeakers, 50, 50, TimeUnit.MILLISECONDS);
+    }
+
+    /** Takes over the guild's audio manager; called once the bot has reserved the guild for this link. */
+    void attach() {
         AudioManager m = manager();
         m.setSendingHandler(sender);
         m.setReceivingHandler(new Receiver());
         m.setConnectionListener(new StatusListener());
         m.setSelfDeafened(false);
-        this.sweeper = timer.scheduleAtFixedRate(this::sweepSpeakers, 50, 50, TimeUnit.MILLISECONDS);
     }
 
     public long guildId() {
@@ -118,8 +122,13 @@ public final class VoiceLink {
         wantedChannel = channelId;
         attempts = 0;
         cancelRejoin();
+        state = VoiceLinkState.IDLE; // an explicit join clears an earlier failure
         setState(VoiceLinkState.CONNECTING, "joining " + channel.getName());
-        manager().openAudioConnection(channel);
+        try {
+            manager().openAudioConnection(channel);
+        } catch (RuntimeException e) {
+            fail("cannot join voice channel " + channel.getName() + ": " + e.getMessage());
+        }
     }
 
     public void move(long channelId) {
@@ -145,6 +154,11 @@ public final class VoiceLink {
         bot.unlink(this);
     }
 
+    /** Drops a link that never took over the audio manager. */
+    void discard() {
+        sweeper.cancel(false);
+    }
+
     /** Waits until the link is READY (true) or the timeout passes (false). */
     public boolean awaitReady(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -167,13 +181,32 @@ public final class VoiceLink {
         return guild().getAudioManager();
     }
 
+    /** FAILED is final until the next explicit join. */
     private void setState(VoiceLinkState next, String why) {
-        VoiceLinkState prev = state;
-        state = next;
-        reason = why;
+        VoiceLinkState prev;
+        synchronized (this) {
+            prev = state;
+            if (prev == VoiceLinkState.FAILED && next != VoiceLinkState.FAILED) return;
+            state = next;
+            reason = why;
+        }
         if (prev != next) {
             events.stateChanged(next, why);
         }
+    }
+
+    private synchronized void fail(String why) {
+        wantedChannel = null;
+        cancelRejoin();
+        log.error("voice in guild {}: {}", guildId, why);
+        setState(VoiceLinkState.FAILED, why);
+        timer.execute(() -> {
+            try {
+                manager().closeAudioConnection();
+            } catch (RuntimeException ignored) {
+                // the guild may be gone already
+            }
+        });
     }
 
     private synchronized void scheduleRejoin(String why) {
@@ -195,7 +228,13 @@ public final class VoiceLink {
                     events.channelDeleted(ch);
                     return;
                 }
-                manager().openAudioConnection(vc);
+                try {
+                    manager().openAudioConnection(vc);
+                } catch (RuntimeException e) {
+                    // e.g. missing permission: keep trying with backoff rather than stall in RECONNECTING
+                    rejoin = null;
+                    scheduleRejoin("rejoin failed: " + e.getMessage());
+                }
             }
         }, delay, TimeUnit.MILLISECONDS);
     }
@@ -210,13 +249,8 @@ public final class VoiceLink {
     private void onServerClose(int code) {
         String meaning = VoiceCloseCodes.describe(code);
         if (code == 4017) {
-            String why = "Discord closed the voice connection with 4017 (" + meaning + "): this relay offered no DAVE support;"
-                    + " run it where libdave loads (glibc >= 2.38) or enable the Java DAVE implementation";
-            log.error("voice in guild {}: {}", guildId, why);
-            wantedChannel = null;
-            cancelRejoin();
-            setState(VoiceLinkState.FAILED, why);
-            timer.execute(() -> manager().closeAudioConnection());
+            fail("Discord closed the voice connection with 4017 (" + meaning + "): this relay offered no DAVE support;"
+                    + " run it where libdave loads (glibc >= 2.38) or enable the Java DAVE implementation");
             return;
         }
         log.info("voice in guild {}: closed by Discord with {} ({})", guildId, code, meaning);
@@ -244,9 +278,12 @@ public final class VoiceLink {
     private void sweepSpeakers() {
         long now = System.nanoTime();
         for (SpeakerState s : speakers.values()) {
-            if (s.speaking && now - s.lastPacketNanos > SPEAKING_TIMEOUT_NANOS) {
-                s.speaking = false;
-                events.speakingStopped(s.speaker);
+            if (now - s.lastPacketNanos > SPEAKING_TIMEOUT_NANOS && s.speaking.compareAndSet(true, false)) {
+                try {
+                    events.speakingStopped(s.speaker);
+                } catch (RuntimeException e) {
+                    log.warn("speakingStopped listener failed: {}", e.toString()); // the sweeper must survive it
+                }
             }
         }
     }
@@ -270,8 +307,7 @@ public final class VoiceLink {
             long now = System.nanoTime();
             SpeakerState s = speakers.computeIfAbsent(packet.getUserId(), id -> new SpeakerState(speakerFor(id)));
             s.lastPacketNanos = now;
-            if (!s.speaking) {
-                s.speaking = true;
+            if (s.speaking.compareAndSet(false, true)) {
                 events.speakingStarted(s.speaker);
             }
             framesReceived.incrementAndGet();
@@ -282,31 +318,44 @@ public final class VoiceLink {
     private final class StatusListener implements ConnectionListener {
         @Override
         public void onStatusChange(ConnectionStatus status) {
-            closeCodes.tap(manager(), VoiceLink.this::onServerClose);
+            try {
+                closeCodes.tap(manager(), VoiceLink.this::onServerClose);
+            } catch (RuntimeException e) {
+                // the guild left JDA's cache: nothing to tap; never throw into JDA's close path
+            }
             if (state == VoiceLinkState.FAILED) return;
             switch (status) {
                 case CONNECTED -> {
                     synchronized (VoiceLink.this) {
                         attempts = 0;
+                        cancelRejoin();
                     }
-                    VoiceChannel vc = wantedChannel == null ? null : bot.jda().getVoiceChannelById(wantedChannel);
+                    Long ch = wantedChannel;
+                    VoiceChannel vc = ch == null ? null : bot.jda().getVoiceChannelById(ch);
                     setState(VoiceLinkState.READY, "in " + (vc == null ? "voice" : vc.getName()));
                 }
                 case CONNECTING_ATTEMPTING_UDP_DISCOVERY, CONNECTING_AWAITING_AUTHENTICATION, CONNECTING_AWAITING_ENDPOINT,
                      CONNECTING_AWAITING_READY, CONNECTING_AWAITING_WEBSOCKET_CONNECT -> {
                     if (state != VoiceLinkState.RECONNECTING) setState(VoiceLinkState.CONNECTING, status.name());
                 }
-                case ERROR_LOST_CONNECTION, ERROR_CANNOT_RESUME, AUDIO_REGION_CHANGE ->
-                        setState(VoiceLinkState.RECONNECTING, status.name()); // JDA reconnects on its own
+                case ERROR_UNSUPPORTED_ENCRYPTION_MODES ->
+                        fail("Discord offered no voice encryption mode JDA supports");
+                case DISCONNECTED_LOST_PERMISSION ->
+                        fail("the bot lost permission to connect to or speak in the voice channel");
+                case DISCONNECTED_REMOVED_FROM_GUILD -> fail("the bot was removed from the guild");
                 case DISCONNECTED_CHANNEL_DELETED -> {
                     Long ch = wantedChannel;
                     if (ch != null) channelDeleted(ch);
                 }
                 case SHUTTING_DOWN -> { /* the bot is stopping */ }
-                case NOT_CONNECTED -> {
+                // Statuses JDA itself reconnects from (ConnectionStatus.shouldReconnect()).
+                case ERROR_LOST_CONNECTION, ERROR_CANNOT_RESUME, ERROR_WEBSOCKET_UNABLE_TO_CONNECT, ERROR_UDP_UNABLE_TO_CONNECT,
+                     ERROR_CONNECTION_TIMEOUT, DISCONNECTED_AUTHENTICATION_FAILURE, AUDIO_REGION_CHANGE ->
+                        setState(VoiceLinkState.RECONNECTING, status.name());
+                // JDA gives up on these; the link rejoins while it is meant to be in a channel.
+                case NOT_CONNECTED, DISCONNECTED_KICKED_FROM_CHANNEL, DISCONNECTED_REMOVED_DURING_RECONNECT -> {
                     if (wantedChannel != null) scheduleRejoin("voice connection ended (" + status.name() + ")");
                 }
-                default -> scheduleRejoin("voice connection lost (" + status.name() + ")");
             }
         }
 

@@ -53,9 +53,8 @@ class TransportCipherTest {
             assertThat(c.open(packet, 16)).isEqualTo(payload);
             packet[20] ^= 1;
             assertThatThrownBy(() -> c.open(packet, 16)).isInstanceOf(GeneralSecurityException.class);
-            header[1] ^= 1; // AAD is authenticated too
             byte[] other = c.seal(HEX.parseHex("9078000100000960000004d2bede0001"), payload, 8);
-            other[1] ^= 1;
+            other[1] ^= 1; // the header is associated data: authenticated too
             assertThatThrownBy(() -> c.open(other, 16)).isInstanceOf(GeneralSecurityException.class);
         }
     }

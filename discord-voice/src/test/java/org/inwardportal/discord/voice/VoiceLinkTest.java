@@ -330,8 +330,9 @@ class VoiceLinkTest {
         link.join(voiceChannel);
         await(() -> link.state() == VoiceLinkState.FAILED, Duration.ofSeconds(10));
         assertThat(link.reason()).contains("4017").contains("DAVE");
-        Thread.sleep(500);
-        assertThat(link.state()).as("no endless reconnect").isEqualTo(VoiceLinkState.FAILED);
+        int attempts = standIn.voiceIdentifies(botUser.id());
+        Thread.sleep(1500);
+        assertThat(standIn.voiceIdentifies(botUser.id())).as("no further voice connection attempts").isEqualTo(attempts);
     }
 
     @Test
@@ -341,6 +342,28 @@ class VoiceLinkTest {
         alice.speak(frames("alice", 0, 10)).get(5, TimeUnit.SECONDS);
         await(() -> received.stream().filter(r -> r.speaker().userId() == alice.id()).count() >= 10, Duration.ofSeconds(5));
         assertAudioFlowsWithin(Duration.ofSeconds(5), "after garbage");
+    }
+
+    @Test
+    void aRefusedSecondLinkLeavesTheFirstOneWorking() throws Exception {
+        joinWithAlice();
+        assertThatThrownBy(() -> bot.link(standIn.world().guildId(), VoiceEvents.NONE, (s, q, t, o) -> { }, OpusFrameSource.SILENT))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("already has a voice connection");
+        assertThat(link.state()).isEqualTo(VoiceLinkState.READY);
+        assertAudioFlowsWithin(Duration.ofSeconds(2), "after a refused second link");
+        alice.speak(frames("alice", 0, 5)).get(5, TimeUnit.SECONDS);
+        await(() -> received.size() >= 5, Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aTokenWithWhiteSpaceIsRefusedWithoutQuotingIt() throws Exception {
+        DiscordBot wrong = DiscordBot.login("portal-ws", "Bot standin.secret.part", DiscordEndpoints.standIn(standIn));
+        try {
+            assertThat(wrong.state()).isEqualTo(BotState.FAILED);
+            assertThat(wrong.reason()).contains("white space").doesNotContain("standin.secret.part");
+        } finally {
+            wrong.close();
+        }
     }
 
     @Test
