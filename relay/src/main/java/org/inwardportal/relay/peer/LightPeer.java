@@ -1,0 +1,190 @@
+package org.inwardportal.relay.peer;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.zip.CRC32;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.tls.DatagramTransport;
+import org.inwardportal.relay.dtls.DtlsIdentity;
+import org.inwardportal.relay.dtls.DtlsSrtpClient;
+import org.inwardportal.relay.ice.StunMessage;
+import org.inwardportal.relay.ice.StunWriter;
+import org.inwardportal.relay.sdp.SessionDescription;
+import org.inwardportal.relay.srtp.SrtpKeys;
+import org.inwardportal.relay.srtp.SrtpTransformer;
+
+/**
+ * A minimal WebRTC peer for tests and the load harness: one blocking UDP socket, ICE as the
+ * controlling agent (one nominated check), DTLS-SRTP as client, then SRTP both ways. Unlike
+ * libwebrtc it can use loopback. Audio only (Opus, payload type 111, audio-level extension 1).
+ */
+public final class LightPeer implements AutoCloseable {
+    public static final int OPUS_PT = 111;
+
+    private final DatagramSocket socket;
+    private final DtlsIdentity identity = new DtlsIdentity();
+    private final String ufrag;
+    private final String pwd;
+    private final SecureRandom random = new SecureRandom();
+    private InetSocketAddress relay;
+    private SrtpTransformer outbound;
+    private SrtpTransformer inbound;
+    private final byte[] receiveBuffer = new byte[2048];
+
+    public LightPeer(InetAddress bind) throws IOException {
+        socket = new DatagramSocket(new InetSocketAddress(bind, 0));
+        ufrag = "lp" + Long.toHexString(random.nextLong()).substring(0, 6);
+        pwd = "lightpeerpassword" + Long.toHexString(random.nextLong());
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) socket.getLocalSocketAddress();
+    }
+
+    /** The SDP offer: one bundled audio section, Opus 111 with the audio-level extension. */
+    public String offer() {
+        return String.join("\r\n", "v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0",
+                "m=audio 9 UDP/TLS/RTP/SAVPF " + OPUS_PT, "c=IN IP4 0.0.0.0",
+                "a=ice-ufrag:" + ufrag, "a=ice-pwd:" + pwd, "a=fingerprint:" + identity.sdpFingerprint(),
+                "a=setup:actpass", "a=mid:0", "a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level", "a=sendrecv",
+                "a=rtcp-mux", "a=rtpmap:" + OPUS_PT + " opus/48000/2", "a=fmtp:" + OPUS_PT + " minptime=10;useinbandfec=1",
+                "a=ssrc:" + 0x5eed + " cname:light", "") ;
+    }
+
+    /** ICE check with USE-CANDIDATE to the first candidate of the answer, then the DTLS handshake. */
+    public void connect(String answerSdp) throws Exception {
+        SessionDescription answer = SessionDescription.parse(answerSdp);
+        var m = answer.media.getFirst();
+        String[] cand = m.candidates.getFirst().split(" ");
+        relay = new InetSocketAddress(cand[4], Integer.parseInt(cand[5]));
+        check(m.iceUfrag, m.icePwd, true);
+        DtlsSrtpClient client = new DtlsSrtpClient(identity, m.fingerprint.substring(8).trim());
+        SrtpKeys[] keys = client.connect(new SocketTransport());
+        outbound = new SrtpTransformer(keys[0]);
+        inbound = new SrtpTransformer(keys[1]);
+    }
+
+    /** One connectivity check (also what keeps consent fresh); returns when the success response arrives. */
+    public void check(String remoteUfrag, String remotePwd, boolean useCandidate) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA1");
+        mac.init(new SecretKeySpec(remotePwd.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+        byte[] tx = new byte[12];
+        random.nextBytes(tx);
+        ByteBuf req = Unpooled.buffer();
+        StunWriter.bindingRequest(req, tx, remoteUfrag + ":" + ufrag, mac, useCandidate, 0x7e7f00ff, random.nextLong(), new CRC32(), new byte[20]);
+        sendRaw(req);
+        socket.setSoTimeout(3000);
+        for (int tries = 0; tries < 20; tries++) {
+            DatagramPacket p = new DatagramPacket(receiveBuffer, receiveBuffer.length);
+            socket.receive(p);
+            ByteBuf b = Unpooled.wrappedBuffer(receiveBuffer, 0, p.getLength());
+            if (StunMessage.looksLikeStun(b)) {
+                StunMessage res = new StunMessage().parse(b);
+                if (res.type() == StunMessage.BINDING_SUCCESS) return;
+                throw new IOException("connectivity check refused (STUN type 0x" + Integer.toHexString(res.type()) + ")");
+            }
+        }
+        throw new IOException("no STUN response");
+    }
+
+    public void sendRaw(ByteBuf b) throws IOException {
+        byte[] bytes = new byte[b.readableBytes()];
+        b.getBytes(b.readerIndex(), bytes);
+        socket.send(new DatagramPacket(bytes, bytes.length, relay));
+    }
+
+    public void sendRaw(byte[] bytes, InetSocketAddress to) throws IOException {
+        socket.send(new DatagramPacket(bytes, bytes.length, to));
+    }
+
+    /** Builds, protects and sends one Opus RTP packet; returns the protected bytes (for replay tests). */
+    public byte[] sendOpus(int ssrc, int seq, long timestamp, byte[] opus, int audioLevel) throws IOException {
+        ByteBuf p = Unpooled.buffer(1500);
+        p.writeByte(0x90).writeByte(OPUS_PT).writeShort(seq).writeInt((int) timestamp).writeInt(ssrc)
+                .writeShort(0xBEDE).writeShort(1).writeByte(0x10).writeByte(0x80 | audioLevel).writeShort(0)
+                .writeBytes(opus);
+        if (outbound.protectRtp(p) != SrtpTransformer.Result.OK) throw new IOException("cannot protect");
+        byte[] bytes = new byte[p.readableBytes()];
+        p.getBytes(0, bytes);
+        socket.send(new DatagramPacket(bytes, bytes.length, relay));
+        return bytes;
+    }
+
+    /** Receives the next SRTP packet from the relay and returns its decrypted RTP bytes, or null on timeout. */
+    public byte[] receiveRtp(int timeoutMs) throws IOException {
+        socket.setSoTimeout(timeoutMs);
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < deadline) {
+            DatagramPacket p = new DatagramPacket(receiveBuffer, receiveBuffer.length);
+            try {
+                socket.receive(p);
+            } catch (SocketTimeoutException e) {
+                return null;
+            }
+            int first = receiveBuffer[0] & 0xff;
+            if (first < 128 || first > 191) continue; // STUN or DTLS
+            ByteBuf b = Unpooled.copiedBuffer(receiveBuffer, 0, p.getLength());
+            if (inbound.unprotectRtp(b) != SrtpTransformer.Result.OK) continue;
+            byte[] out = new byte[b.readableBytes()];
+            b.getBytes(0, out);
+            return out;
+        }
+        return null;
+    }
+
+    public List<String> describe() {
+        return List.of(ufrag, String.valueOf(localAddress()));
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+
+    /** BouncyCastle's DTLS over this peer's socket, skipping STUN. */
+    private final class SocketTransport implements DatagramTransport {
+        @Override
+        public int getReceiveLimit() {
+            return 1500;
+        }
+
+        @Override
+        public int getSendLimit() {
+            return 1200;
+        }
+
+        @Override
+        public int receive(byte[] buf, int off, int len, int waitMillis) throws IOException {
+            socket.setSoTimeout(Math.max(1, waitMillis));
+            while (true) {
+                DatagramPacket p = new DatagramPacket(buf, off, len);
+                try {
+                    socket.receive(p);
+                } catch (SocketTimeoutException e) {
+                    return -1;
+                }
+                int first = buf[off] & 0xff;
+                if (first >= 20 && first <= 63) return p.getLength();
+            }
+        }
+
+        @Override
+        public void send(byte[] buf, int off, int len) throws IOException {
+            socket.send(new DatagramPacket(buf, off, len, relay));
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
