@@ -1,0 +1,115 @@
+package org.inwardportal.relay.endpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.Unpooled;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.inwardportal.relay.rtp.MediaFrame;
+import org.inwardportal.relay.sdp.SdpAnswerer;
+import org.inwardportal.relay.testing.LibWebRtcPeer;
+import org.inwardportal.relay.testing.OpusCodec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The relay's endpoint against real libwebrtc (webrtc-java), in the private network namespace
+ * scripts/lib/netns/bin/java creates (libwebrtc ignores loopback).
+ */
+class WebRtcJavaInteropIT {
+    private MediaEndpoint endpoint;
+    private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
+
+    @BeforeEach
+    void start() throws Exception {
+        endpoint = new MediaEndpoint(MediaEndpoint.Config.defaults(), new SimpleMeterRegistry());
+        endpoint.start();
+        assertThat(endpoint.candidates()).as("the namespace's veth addresses").isNotEmpty();
+    }
+
+    @AfterEach
+    void stop() {
+        clock.shutdownNow();
+        endpoint.close();
+    }
+
+    @Test
+    void aToneFromLibwebrtcArrivesAsOpusThatDecodesToThatTone() throws Exception {
+        List<byte[]> frames = new CopyOnWriteArrayList<>();
+        try (LibWebRtcPeer peer = LibWebRtcPeer.sender()) {
+            String offer = peer.offer();
+            PeerSession s = endpoint.accept(offer, Map.of(), false, (session, f) -> {
+                if (f.kind == MediaFrame.Kind.AUDIO) {
+                    byte[] b = new byte[f.payloadLength];
+                    f.copyPayload(b);
+                    frames.add(b);
+                }
+            });
+            peer.answer(s.answerSdp());
+            peer.awaitConnected(Duration.ofSeconds(10));
+            long[] sample = {0};
+            clock.scheduleAtFixedRate(() -> {
+                peer.pushAudio(OpusCodec.tone(440, sample[0], 480, 0.5));
+                sample[0] += 480;
+            }, 0, 10, TimeUnit.MILLISECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (frames.size() < 100 && System.nanoTime() < deadline) Thread.sleep(20);
+            assertThat(frames.size()).as("Opus frames at the relay").isGreaterThanOrEqualTo(100);
+            OpusCodec codec = new OpusCodec();
+            List<short[]> pcm = new ArrayList<>();
+            for (byte[] f : frames) pcm.add(codec.decode(f));
+            short[] signal = OpusCodec.tail(OpusCodec.concat(pcm), 48_000 / 2); // skip the start-up half second
+            double hz = OpusCodec.frequency(signal, 48_000);
+            System.out.printf("libwebrtc -> relay: %d Opus frames, decoded tone %.1f Hz, rms %.3f%n", frames.size(), hz,
+                    OpusCodec.rms(signal));
+            assertThat(hz).isBetween(430.0, 450.0);
+            assertThat(OpusCodec.rms(signal)).isGreaterThan(0.1);
+        }
+    }
+
+    @Test
+    void opusSentByTheRelayIsHeardByLibwebrtc() throws Exception {
+        List<short[]> heard = new CopyOnWriteArrayList<>();
+        int[] rate = {48_000};
+        try (LibWebRtcPeer peer = LibWebRtcPeer.receiver((data, bits, sampleRate, channels, frameCount) -> {
+            short[] mono = new short[frameCount];
+            for (int i = 0; i < frameCount; i++) {
+                int at = 2 * i * channels;
+                mono[i] = (short) ((data[at] & 0xff) | (data[at + 1] << 8));
+            }
+            rate[0] = sampleRate;
+            heard.add(mono);
+        })) {
+            String offer = peer.offer();
+            long ssrc = 0x5E1A7L;
+            PeerSession s = endpoint.accept(offer, Map.of("audio", new SdpAnswerer.Track(ssrc, "portal", "discord-mix")), false,
+                    MediaSink.DISCARD);
+            peer.answer(s.answerSdp());
+            peer.awaitConnected(Duration.ofSeconds(10));
+            int pt = s.answer().accepted().getFirst().codecs().getFirst().payloadType();
+            OpusCodec codec = new OpusCodec();
+            int[] seq = {0};
+            clock.scheduleAtFixedRate(() -> {
+                int n = seq[0]++;
+                byte[] opus = codec.encode(OpusCodec.tone(660, (long) n * 960, 960, 0.5));
+                endpoint.send(s, Unpooled.buffer(12 + opus.length).writeByte(0x80).writeByte(pt).writeShort(n)
+                        .writeInt(n * 960).writeInt((int) ssrc).writeBytes(opus));
+            }, 0, 20, TimeUnit.MILLISECONDS);
+            Thread.sleep(2500);
+            short[] signal = OpusCodec.tail(OpusCodec.concat(List.copyOf(heard)), rate[0]);
+            double hz = OpusCodec.frequency(signal, rate[0]);
+            System.out.printf("relay -> libwebrtc: %d ms of audio heard, tone %.1f Hz, rms %.3f%n",
+                    (long) signal.length * 1000 / rate[0], hz, OpusCodec.rms(signal));
+            assertThat(OpusCodec.rms(signal)).as("libwebrtc played audio").isGreaterThan(0.1);
+            assertThat(hz).isBetween(645.0, 675.0);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package org.inwardportal.relay.testing;
+
+import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
+import dev.onvoid.webrtc.PeerConnectionFactory;
+import dev.onvoid.webrtc.PeerConnectionObserver;
+import dev.onvoid.webrtc.RTCConfiguration;
+import dev.onvoid.webrtc.RTCIceCandidate;
+import dev.onvoid.webrtc.RTCIceGatheringState;
+import dev.onvoid.webrtc.RTCOfferOptions;
+import dev.onvoid.webrtc.RTCPeerConnection;
+import dev.onvoid.webrtc.RTCPeerConnectionState;
+import dev.onvoid.webrtc.RTCRtpTransceiver;
+import dev.onvoid.webrtc.RTCRtpTransceiverDirection;
+import dev.onvoid.webrtc.RTCRtpTransceiverInit;
+import dev.onvoid.webrtc.RTCSdpType;
+import dev.onvoid.webrtc.RTCSessionDescription;
+import dev.onvoid.webrtc.SetSessionDescriptionObserver;
+import dev.onvoid.webrtc.media.audio.AudioDeviceModule;
+import dev.onvoid.webrtc.media.audio.AudioDeviceModuleBase;
+import dev.onvoid.webrtc.media.audio.AudioLayer;
+import dev.onvoid.webrtc.media.audio.AudioTrack;
+import dev.onvoid.webrtc.media.audio.AudioTrackSink;
+import dev.onvoid.webrtc.media.audio.CustomAudioSource;
+import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real libwebrtc peer (webrtc-java) for interop tests. Following webrtc-java's traps: a sending
+ * peer uses the dummy audio layer (a headless module with pushed audio aborts the JVM), a
+ * receiving peer the headless module with playout started (else track sinks never fire).
+ */
+public final class LibWebRtcPeer implements AutoCloseable {
+    private final AudioDeviceModuleBase adm;
+    private final PeerConnectionFactory factory;
+    private final RTCPeerConnection pc;
+    private final CompletableFuture<Void> gathered = new CompletableFuture<>();
+    private final CompletableFuture<Void> connected = new CompletableFuture<>();
+    private CustomAudioSource source;
+    private volatile AudioTrackSink sink;
+
+    private LibWebRtcPeer(AudioDeviceModuleBase adm) {
+        this.adm = adm;
+        this.factory = new PeerConnectionFactory(adm);
+        this.pc = factory.createPeerConnection(new RTCConfiguration(), new PeerConnectionObserver() {
+            @Override
+            public void onIceCandidate(RTCIceCandidate candidate) {
+            }
+
+            @Override
+            public void onIceGatheringChange(RTCIceGatheringState state) {
+                if (state == RTCIceGatheringState.COMPLETE) gathered.complete(null);
+            }
+
+            @Override
+            public void onConnectionChange(RTCPeerConnectionState state) {
+                if (state == RTCPeerConnectionState.CONNECTED) connected.complete(null);
+                if (state == RTCPeerConnectionState.FAILED) connected.completeExceptionally(new AssertionError("libwebrtc: connection FAILED"));
+            }
+
+            @Override
+            public void onTrack(RTCRtpTransceiver transceiver) {
+                if (transceiver.getReceiver().getTrack() instanceof AudioTrack t) {
+                    t.addSink((data, bits, rate, channels, frames) -> {
+                        AudioTrackSink s = sink;
+                        if (s != null) s.onData(data, bits, rate, channels, frames);
+                    });
+                }
+            }
+        });
+    }
+
+    /** A peer that sends one audio track fed by {@link #pushAudio}. */
+    public static LibWebRtcPeer sender() {
+        LibWebRtcPeer p = new LibWebRtcPeer(new AudioDeviceModule(AudioLayer.kDummyAudio));
+        p.source = new CustomAudioSource();
+        AudioTrack track = p.factory.createAudioTrack("tone", p.source);
+        RTCRtpTransceiverInit init = new RTCRtpTransceiverInit();
+        init.direction = RTCRtpTransceiverDirection.SEND_ONLY;
+        init.streamIds = List.of("shard");
+        p.pc.addTransceiver(track, init);
+        return p;
+    }
+
+    /** A peer that only receives audio; its PCM reaches {@code sink}. */
+    public static LibWebRtcPeer receiver(AudioTrackSink sink) {
+        HeadlessAudioDeviceModule adm = new HeadlessAudioDeviceModule();
+        LibWebRtcPeer p = new LibWebRtcPeer(adm);
+        p.sink = sink;
+        adm.initPlayout();
+        adm.startPlayout();
+        CustomAudioSource silent = new CustomAudioSource();
+        RTCRtpTransceiverInit init = new RTCRtpTransceiverInit();
+        init.direction = RTCRtpTransceiverDirection.RECV_ONLY;
+        p.pc.addTransceiver(p.factory.createAudioTrack("unused", silent), init);
+        return p;
+    }
+
+    /** Creates the offer, applies it and waits for ICE gathering: the SDP then holds every candidate. */
+    public String offer() throws Exception {
+        CompletableFuture<RTCSessionDescription> created = new CompletableFuture<>();
+        pc.createOffer(new RTCOfferOptions(), new CreateSessionDescriptionObserver() {
+            @Override
+            public void onSuccess(RTCSessionDescription d) {
+                created.complete(d);
+            }
+
+            @Override
+            public void onFailure(String error) {
+                created.completeExceptionally(new AssertionError(error));
+            }
+        });
+        RTCSessionDescription d = created.get(10, TimeUnit.SECONDS);
+        set(true, d);
+        gathered.get(15, TimeUnit.SECONDS);
+        return pc.getLocalDescription().sdp;
+    }
+
+    public void answer(String sdp) throws Exception {
+        set(false, new RTCSessionDescription(RTCSdpType.ANSWER, sdp));
+    }
+
+    private void set(boolean local, RTCSessionDescription d) throws Exception {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        SetSessionDescriptionObserver o = new SetSessionDescriptionObserver() {
+            @Override
+            public void onSuccess() {
+                done.complete(null);
+            }
+
+            @Override
+            public void onFailure(String error) {
+                done.completeExceptionally(new AssertionError("libwebrtc refused the " + (local ? "offer" : "answer") + ": " + error));
+            }
+        };
+        if (local) pc.setLocalDescription(d, o); else pc.setRemoteDescription(d, o);
+        done.get(10, TimeUnit.SECONDS);
+    }
+
+    public void awaitConnected(Duration timeout) throws Exception {
+        connected.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** 10 ms of 16-bit mono PCM at 48 kHz. */
+    public void pushAudio(short[] mono480) {
+        byte[] b = new byte[mono480.length * 2];
+        for (int i = 0; i < mono480.length; i++) {
+            b[2 * i] = (byte) mono480[i];
+            b[2 * i + 1] = (byte) (mono480[i] >> 8);
+        }
+        source.pushAudio(b, 16, 48_000, 1, mono480.length);
+    }
+
+    @Override
+    public void close() {
+        pc.close();
+        factory.dispose();
+        adm.dispose();
+    }
+}

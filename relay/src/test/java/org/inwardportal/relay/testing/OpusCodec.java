@@ -1,0 +1,87 @@
+package org.inwardportal.relay.testing;
+
+import club.minnced.opus.util.OpusLibrary;
+import com.sun.jna.ptr.PointerByReference;
+import java.nio.ByteBuffer;
+import java.nio.IntBuffer;
+import java.nio.ShortBuffer;
+import java.util.Arrays;
+import tomp2p.opuswrapper.Opus;
+
+/** libopus (through opus-java) for tests: encodes 20 ms stereo frames, decodes frames to PCM. */
+public final class OpusCodec {
+    public static final int RATE = 48_000;
+    public static final int FRAME = 960;
+
+    static {
+        try {
+            OpusLibrary.loadFromJar();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot load libopus", e);
+        }
+    }
+
+    private final PointerByReference encoder = Opus.INSTANCE.opus_encoder_create(RATE, 2, Opus.OPUS_APPLICATION_AUDIO, IntBuffer.allocate(1));
+    private final PointerByReference decoder = Opus.INSTANCE.opus_decoder_create(RATE, 2, IntBuffer.allocate(1));
+
+    /** One 20 ms frame from 960 mono samples (duplicated to both channels). */
+    public byte[] encode(short[] mono960) {
+        ShortBuffer pcm = ShortBuffer.allocate(FRAME * 2);
+        for (short s : mono960) pcm.put(s).put(s);
+        pcm.flip();
+        ByteBuffer out = ByteBuffer.allocate(4000);
+        int n = Opus.INSTANCE.opus_encode(encoder, pcm, FRAME, out, out.capacity());
+        if (n < 0) throw new IllegalStateException("opus_encode failed: " + n);
+        byte[] frame = new byte[n];
+        out.get(frame);
+        return frame;
+    }
+
+    /** Decodes one frame; returns the left channel. */
+    public short[] decode(byte[] frame) {
+        ShortBuffer pcm = ShortBuffer.allocate(FRAME * 2 * 6);
+        int n = Opus.INSTANCE.opus_decode(decoder, frame, frame.length, pcm, FRAME * 6, 0);
+        if (n < 0) throw new IllegalStateException("opus_decode failed: " + n);
+        short[] left = new short[n];
+        for (int i = 0; i < n; i++) left[i] = pcm.get(2 * i);
+        return left;
+    }
+
+    /** A sine of {@code hz} as consecutive mono samples starting at sample {@code from}. */
+    public static short[] tone(double hz, long from, int count, double amplitude) {
+        short[] s = new short[count];
+        for (int i = 0; i < count; i++) s[i] = (short) (amplitude * 32767 * Math.sin(2 * Math.PI * hz * (from + i) / RATE));
+        return s;
+    }
+
+    /** The dominant frequency of a signal, estimated from its zero crossings. */
+    public static double frequency(short[] pcm, int rate) {
+        int crossings = 0;
+        for (int i = 1; i < pcm.length; i++) {
+            if ((pcm[i - 1] < 0 && pcm[i] >= 0) || (pcm[i - 1] >= 0 && pcm[i] < 0)) crossings++;
+        }
+        return crossings / 2.0 / ((double) pcm.length / rate);
+    }
+
+    /** RMS level (0..1) of a signal. */
+    public static double rms(short[] pcm) {
+        double sum = 0;
+        for (short s : pcm) sum += (double) s * s;
+        return Math.sqrt(sum / Math.max(1, pcm.length)) / 32768.0;
+    }
+
+    public static short[] concat(java.util.List<short[]> parts) {
+        int n = parts.stream().mapToInt(p -> p.length).sum();
+        short[] out = new short[n];
+        int at = 0;
+        for (short[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
+    }
+
+    public static short[] tail(short[] pcm, int skip) {
+        return Arrays.copyOfRange(pcm, Math.min(skip, pcm.length), pcm.length);
+    }
+}
