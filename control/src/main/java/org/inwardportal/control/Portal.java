@@ -5,6 +5,7 @@ import java.util.List;
 import org.inwardportal.control.config.Config;
 import org.inwardportal.control.config.ConfigKeys;
 import org.inwardportal.control.discord.DiscordService;
+import org.inwardportal.control.media.MediaService;
 import org.inwardportal.control.lifecycle.Daemon;
 import org.inwardportal.control.metrics.PortalMetrics;
 import org.inwardportal.control.ops.OpsHttpServer;
@@ -21,6 +22,7 @@ public final class Portal implements AutoCloseable {
     private final PortalMetrics metrics = new PortalMetrics();
     private final Database database;
     private final DiscordService discord;
+    private final MediaService media;
     private final OpsHttpServer http;
     private final Daemon daemon;
 
@@ -32,7 +34,8 @@ public final class Portal implements AutoCloseable {
         this.http = new OpsHttpServer(config.get(ConfigKeys.HTTP_HOST), config.get(ConfigKeys.HTTP_PORT),
                 new OpsRoutes(() -> self[0].health(), () -> self[0].ready(), metrics::scrape));
         this.discord = new DiscordService(config.get(ConfigKeys.DISCORD_TOKENS));
-        this.daemon = new Daemon(List.of(database, discord, http));
+        this.media = new MediaService(config, metrics.registry());
+        this.daemon = new Daemon(List.of(database, media, discord, http));
         self[0] = daemon;
     }
 
@@ -54,6 +57,10 @@ public final class Portal implements AutoCloseable {
 
     public OpsHttpServer http() {
         return http;
+    }
+
+    public MediaService media() {
+        return media;
     }
 
     public DiscordService discord() {

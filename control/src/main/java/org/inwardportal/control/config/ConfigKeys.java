@@ -46,6 +46,20 @@ public final class ConfigKeys {
     public static final ConfigKey<List<Secret>> DISCORD_TOKENS = new ConfigKey<>("discord.tokens", ValueTypes.SECRET_LIST, List.of(),
             "Bot tokens, one per bot (a bot has one voice connection per guild). None: local mode against the built-in Discord stand-in.");
 
+    public static final ConfigKey<String> MEDIA_HOST = new ConfigKey<>("media.host", ValueTypes.HOST, "127.0.0.1",
+            "Address the WebRTC endpoint's UDP socket binds to. 0.0.0.0 serves every interface.");
+
+    public static final ConfigKey<Integer> MEDIA_PORT = new ConfigKey<>("media.port", ValueTypes.PORT, 50000,
+            "The one UDP port of the WebRTC endpoint, shared by every peer. 0 picks a free port.");
+
+    public static final ConfigKey<List<java.net.InetAddress>> MEDIA_ADDRESSES = new ConfigKey<>("media.addresses",
+            ValueTypes.ADDRESS_LIST, List.of(),
+            "IP addresses advertised as ICE candidates (e.g. the public address behind NAT).");
+
+    public static final ConfigKey<Duration> MEDIA_CONSENT_TIMEOUT = new ConfigKey<>("media.consent-timeout",
+            ValueTypes.DURATION_TYPE, Duration.ofSeconds(30),
+            "A peer without a valid ICE check for this long is closed and its resources freed (RFC 7675).");
+
     public static final ConfigKey<String> LOG_FORMAT = new ConfigKey<>("log.format", ValueTypes.oneOf("text", "json"), "text",
             "text: one readable line per event; json: one JSON object per line, for log shippers.");
 
@@ -61,6 +75,7 @@ public final class ConfigKeys {
             DATA_DIR, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD, DATABASE_POOL_SIZE,
             HTTP_HOST, HTTP_PORT, API_SECRET,
             DISCORD_TOKENS,
+            MEDIA_HOST, MEDIA_PORT, MEDIA_ADDRESSES, MEDIA_CONSENT_TIMEOUT,
             LOG_FORMAT, LOG_LEVEL,
             SHUTDOWN_TIMEOUT);
 

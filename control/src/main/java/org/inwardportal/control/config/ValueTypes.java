@@ -216,6 +216,38 @@ public final class ValueTypes {
         }
     };
 
+    /** IP addresses, as a YAML list or comma-separated. */
+    public static final ValueType<List<java.net.InetAddress>> ADDRESS_LIST = new ValueType<>() {
+        @Override
+        public List<java.net.InetAddress> parse(Object raw) {
+            List<?> items = raw instanceof List<?> l ? l : List.of(String.valueOf(raw).split(","));
+            List<java.net.InetAddress> out = new java.util.ArrayList<>();
+            for (Object item : items) {
+                String s = String.valueOf(item).trim();
+                if (s.isEmpty()) continue;
+                if (!s.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+                    throw new IllegalArgumentException("must be IP addresses (not host names), got '" + s + "'");
+                }
+                try {
+                    out.add(java.net.InetAddress.getByName(s));
+                } catch (UnknownHostException e) {
+                    throw new IllegalArgumentException("is not an IP address: '" + s + "'");
+                }
+            }
+            return List.copyOf(out);
+        }
+
+        @Override
+        public String describe() {
+            return "list of IP addresses";
+        }
+
+        @Override
+        public String display(List<java.net.InetAddress> value) {
+            return value.isEmpty() ? "(none)" : String.join(",", value.stream().map(java.net.InetAddress::getHostAddress).toList());
+        }
+    };
+
     /** True for 127.0.0.0/8, ::1 and "localhost", without touching DNS for other names. */
     public static boolean isLoopback(String host) {
         if (host.equalsIgnoreCase("localhost")) {

@@ -32,7 +32,7 @@ class PortalDaemonIT {
     @Test
     void withNoConfigurationItStartsInLocalModeAnswersOpsEndpointsAndStopsCleanlyOnSigterm() throws Exception {
         // Only the port is chosen (0 = free port), so parallel runs never collide; everything else is default.
-        try (PortalProcess p = new PortalProcess(dir, Map.of("PORTAL_HTTP_PORT", "0"), "run")) {
+        try (PortalProcess p = new PortalProcess(dir, Map.of("PORTAL_HTTP_PORT", "0", "PORTAL_MEDIA_PORT", "0"), "run")) {
             Matcher m = p.awaitStdout("http listening on http://127\\.0\\.0\\.1:(\\d+)", START);
             int port = Integer.parseInt(m.group(1));
             p.awaitStdout("RunCommand .*\\] ready: ", START);
@@ -42,9 +42,11 @@ class PortalDaemonIT {
             HttpResponse<String> ready = get(port, "/readyz");
             assertThat(ready.statusCode()).isEqualTo(200);
             assertThat(ready.body()).contains("\"ready\":true", "\"database\"", "sqlite data/portal.db",
-                    "\"discord\":{\"state\":\"ready\",\"detail\":\"local stand-in; local: ready\"}");
+                    "\"discord\":{\"state\":\"ready\",\"detail\":\"local stand-in; local: ready\"}",
+                    "\"media\":{\"state\":\"ready\",\"detail\":\"udp 127.0.0.1:");
             String metrics = get(port, "/metrics").body();
-            assertThat(metrics).contains("jvm_memory_used_bytes", "jvm_gc_", "netty_allocator_memory_used", "hikaricp_connections");
+            assertThat(metrics).contains("jvm_memory_used_bytes", "jvm_gc_", "netty_allocator_memory_used", "hikaricp_connections",
+                    "relay_endpoint_dropped_total{application=\"inward-portal\",reason=\"garbage\"}");
             assertThat(Files.isRegularFile(dir.resolve("data/portal.db"))).as("embedded store under ./data").isTrue();
 
             p.terminate();
@@ -55,7 +57,7 @@ class PortalDaemonIT {
 
     @Test
     void ctrlCStopsCleanlyToo() throws Exception {
-        try (PortalProcess p = new PortalProcess(dir, Map.of("PORTAL_HTTP_PORT", "0"), "run")) {
+        try (PortalProcess p = new PortalProcess(dir, Map.of("PORTAL_HTTP_PORT", "0", "PORTAL_MEDIA_PORT", "0"), "run")) {
             p.awaitStdout("RunCommand .*\\] ready: ", START);
             p.signal("INT");
             assertThat(p.awaitExit(Duration.ofSeconds(20))).isZero();
@@ -68,6 +70,8 @@ class PortalDaemonIT {
         Path cfg = dir.resolve("portal.yaml");
         Files.writeString(cfg, """
                 http:
+                  port: 0
+                media:
                   port: 0
                 api:
                   secret: do-not-log-this-secret-123
@@ -106,7 +110,7 @@ class PortalDaemonIT {
     @Test
     void aPortInUseFailsStartupWithOneClearLine() throws Exception {
         try (var busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
-             PortalProcess p = new PortalProcess(dir, Map.of("PORTAL_HTTP_PORT", String.valueOf(busy.getLocalPort())), "run")) {
+             PortalProcess p = new PortalProcess(dir, Map.of("PORTAL_HTTP_PORT", String.valueOf(busy.getLocalPort()), "PORTAL_MEDIA_PORT", "0"), "run")) {
             assertThat(p.awaitExit(Duration.ofSeconds(30))).isEqualTo(1);
             assertThat(p.stdout()).containsPattern("ERROR .*http failed to start: cannot listen on 127\\.0\\.0\\.1:" + busy.getLocalPort());
             assertThat(p.stdout()).doesNotContain("\tat ");
@@ -117,7 +121,7 @@ class PortalDaemonIT {
     void withATokenButNoDaveImplementationItRefusesToConnectToDiscordAndSaysWhy() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeFalse(org.inwardportal.discord.voice.DaveSupport.probe().available(),
                 "libdave loads on this host: the refusal cannot happen here");
-        try (PortalProcess p = new PortalProcess(dir, Map.of("PORTAL_HTTP_PORT", "0",
+        try (PortalProcess p = new PortalProcess(dir, Map.of("PORTAL_HTTP_PORT", "0", "PORTAL_MEDIA_PORT", "0",
                 "PORTAL_DISCORD_TOKENS", "secret-bot-token-1"), "run")) {
             assertThat(p.awaitExit(Duration.ofSeconds(60))).isEqualTo(1);
             assertThat(p.stdout()).containsPattern("ERROR .*discord failed to start: cannot connect to Discord, which requires"

@@ -168,6 +168,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void mediaAddressesMustBeIpAddresses() throws Exception {
+        Config c = ConfigLoader.load(null, Map.of("PORTAL_MEDIA_ADDRESSES", "203.0.113.7, 2001:db8::1"));
+        assertThat(c.get(ConfigKeys.MEDIA_ADDRESSES)).extracting(java.net.InetAddress::getHostAddress)
+                .containsExactly("203.0.113.7", "2001:db8:0:0:0:0:0:1");
+        assertThat(errorOf(null, Map.of("PORTAL_MEDIA_ADDRESSES", "relay.example.org")))
+                .isEqualTo("media.addresses: must be IP addresses (not host names), got 'relay.example.org' (from PORTAL_MEDIA_ADDRESSES)");
+        assertThat(errorOf(null, Map.of("PORTAL_MEDIA_PORT", "65536"))).startsWith("media.port: must be a port number");
+    }
+
+    @Test
     void redactedViewNeverShowsSecrets() throws Exception {
         Path f = yaml("""
                 api:

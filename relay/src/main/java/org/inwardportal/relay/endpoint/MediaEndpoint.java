@@ -55,7 +55,10 @@ public final class MediaEndpoint implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MediaEndpoint.class);
     private static final String ICE_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-    /** How the endpoint listens and what it advertises. An empty {@code advertised} means every non-loopback interface address. */
+    /**
+     * How the endpoint listens and what it advertises. With no {@code advertised} addresses: the bind
+     * address when it is a specific one, else every non-loopback interface address.
+     */
     public record Config(String bindHost, int port, List<InetAddress> advertised, Duration consentTimeout) {
         public static Config defaults() {
             return new Config("0.0.0.0", 0, List.of(), Duration.ofSeconds(30));
@@ -119,6 +122,10 @@ public final class MediaEndpoint implements AutoCloseable {
         if (!config.advertised().isEmpty()) {
             config.advertised().forEach(a -> out.add(new InetSocketAddress(a, port)));
             return List.copyOf(out);
+        }
+        InetSocketAddress bound = new InetSocketAddress(config.bindHost(), port);
+        if (!bound.getAddress().isAnyLocalAddress()) {
+            return List.of(bound);
         }
         try {
             for (NetworkInterface nic : NetworkInterface.networkInterfaces().toList()) {
