@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class SdpAnswererTest {
+public class SdpAnswererTest {
     /** Shaped like Chromium's offer for audio + video + a data channel (trimmed). */
-    static final String CHROMIUM_OFFER = String.join("\r\n",
+    public static final String CHROMIUM_OFFER = String.join("\r\n",
             "v=0", "o=- 4611731400430051336 2 IN IP4 127.0.0.1", "s=-", "t=0 0",
             "a=group:BUNDLE 0 1 2", "a=extmap-allow-mixed", "a=msid-semantic: WMS stream1",
             "m=audio 9 UDP/TLS/RTP/SAVPF 111 63 9 0 8 13 110 126", "c=IN IP4 0.0.0.0", "a=rtcp:9 IN IP4 0.0.0.0",
@@ -39,7 +39,7 @@ class SdpAnswererTest {
             "a=ice-ufrag:Wq8D", "a=ice-pwd:fOOcH8BXUmAtH2cH7nqzhh7j", "a=mid:2", "a=sctp-port:5000", "");
 
     /** Firefox: session-level fingerprint, LF line ends, a different payload type for Opus. */
-    static final String FIREFOX_OFFER = String.join("\n",
+    public static final String FIREFOX_OFFER = String.join("\n",
             "v=0", "o=mozilla...THIS_IS_SDPARTA-99.0 7052848360639826063 0 IN IP4 0.0.0.0", "s=-", "t=0 0",
             "a=fingerprint:sha-256 5B:D3:8E:66:0E:7D:D3:F3:8E:E6:80:28:19:FC:55:AD:58:5D:B9:3D:A8:DE:45:4A:E7:87:02:F8:C3:5A:65:2C",
             "a=group:BUNDLE 0", "a=ice-options:trickle", "a=msid-semantic:WMS *",
