@@ -183,6 +183,25 @@ public final class MediaEndpoint implements AutoCloseable {
         channel.writeAndFlush(new DatagramPacket(plainRtp, s.selected), channel.voidPromise());
     }
 
+    /** Protects and sends one plain RTCP compound packet to the session's peer; takes ownership of the buffer. */
+    public void sendRtcp(PeerSession s, ByteBuf plainRtcp) {
+        if (!channel.eventLoop().inEventLoop()) {
+            channel.eventLoop().execute(() -> sendRtcp(s, plainRtcp));
+            return;
+        }
+        if (s.state != PeerSession.State.CONNECTED || s.outbound == null || s.selected == null
+                || s.outbound.protectRtcp(plainRtcp) != SrtpTransformer.Result.OK) {
+            plainRtcp.release();
+            return;
+        }
+        channel.writeAndFlush(new DatagramPacket(plainRtcp, s.selected), channel.voidPromise());
+    }
+
+    /** Runs a task on the endpoint's event loop (where sessions and their media are handled). */
+    public void execute(Runnable task) {
+        channel.eventLoop().execute(task);
+    }
+
     /** Closes a session and frees what it holds. Thread-safe. */
     public void close(PeerSession s, String reason) {
         if (!channel.eventLoop().inEventLoop()) {
@@ -358,7 +377,10 @@ public final class MediaEndpoint implements AutoCloseable {
                 }
             }
             s.packetsIn.incrementAndGet();
-            if (rtcp) return; // receiver reports, NACK and PLI handling arrive with the SFU forwarding
+            if (rtcp) {
+                s.sink.onRtcp(s, b);
+                return;
+            }
             if (!rtp.parse(b)) {
                 drop(DropReason.SRTP_MALFORMED);
                 return;

@@ -12,6 +12,10 @@ public interface MediaSink {
     default void onConnected(PeerSession session) {
     }
 
+    /** A decrypted RTCP compound packet (RFC 3550 §6) from the peer; valid only during the call. */
+    default void onRtcp(PeerSession session, io.netty.buffer.ByteBuf compound) {
+    }
+
     default void onClosed(PeerSession session, String reason) {
     }
 

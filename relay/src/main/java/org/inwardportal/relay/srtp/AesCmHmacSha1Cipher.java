@@ -2,7 +2,6 @@ package org.inwardportal.relay.srtp;
 
 import java.security.GeneralSecurityException;
 import javax.crypto.Cipher;
-import javax.crypto.Mac;
 import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -15,8 +14,8 @@ final class AesCmHmacSha1Cipher implements SrtpCipher {
     static final int TAG = 10;
     private final Cipher rtpEcb;
     private final Cipher rtcpEcb;
-    private final Mac rtpMac;
-    private final Mac rtcpMac;
+    private final HmacSha1 rtpMac;
+    private final HmacSha1 rtcpMac;
     private final byte[] rtpSalt;
     private final byte[] rtcpSalt;
     private final byte[] counters = new byte[SrtpTransformer.MAX_PACKET + 16];
@@ -28,8 +27,8 @@ final class AesCmHmacSha1Cipher implements SrtpCipher {
         try {
             rtpEcb = ecb(keys.rtpKey());
             rtcpEcb = ecb(keys.rtcpKey());
-            rtpMac = hmac(keys.rtpAuth());
-            rtcpMac = hmac(keys.rtcpAuth());
+            rtpMac = new HmacSha1(keys.rtpAuth());
+            rtcpMac = new HmacSha1(keys.rtcpAuth());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -41,12 +40,6 @@ final class AesCmHmacSha1Cipher implements SrtpCipher {
         Cipher c = Cipher.getInstance("AES/ECB/NoPadding");
         c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"));
         return c;
-    }
-
-    private static Mac hmac(byte[] key) throws GeneralSecurityException {
-        Mac m = Mac.getInstance("HmacSHA1");
-        m.init(new SecretKeySpec(key, "HmacSHA1"));
-        return m;
     }
 
     @Override
@@ -83,7 +76,7 @@ final class AesCmHmacSha1Cipher implements SrtpCipher {
         for (int i = 0; i < n; i++) buf[from + i] ^= keystream[i];
     }
 
-    private void tag(Mac m, byte[] buf, int end, boolean withRoc, long index) {
+    private void tag(HmacSha1 m, byte[] buf, int end, boolean withRoc, long index) {
         m.update(buf, 0, end);
         if (withRoc) {
             int r = (int) (index >>> 16);
@@ -93,11 +86,7 @@ final class AesCmHmacSha1Cipher implements SrtpCipher {
             roc[3] = (byte) r;
             m.update(roc, 0, 4);
         }
-        try {
-            m.doFinal(mac, 0);
-        } catch (ShortBufferException e) {
-            throw new IllegalStateException(e);
-        }
+        m.doFinal(mac, 0);
     }
 
     private boolean tagMatches(byte[] buf, int at) {

@@ -20,6 +20,8 @@ final class AesGcmCipher implements SrtpCipher {
     private final byte[] rtpSalt;
     private final byte[] rtcpSalt;
     private final byte[] iv = new byte[12];
+    /** JCE copies input that overlaps its output; a separate output array avoids that per packet. */
+    private final byte[] out = new byte[SrtpTransformer.MAX_PACKET + 64];
 
     AesGcmCipher(SrtpKeys keys) {
         try {
@@ -70,7 +72,8 @@ final class AesGcmCipher implements SrtpCipher {
         try {
             cipher.init(Cipher.ENCRYPT_MODE, rtpKey, new GCMParameterSpec(128, iv));
             cipher.updateAAD(buf, 0, payloadAt);
-            cipher.doFinal(buf, payloadAt, end - payloadAt, buf, payloadAt);
+            int n = cipher.doFinal(buf, payloadAt, end - payloadAt, out, 0);
+            System.arraycopy(out, 0, buf, payloadAt, n);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -82,7 +85,8 @@ final class AesGcmCipher implements SrtpCipher {
         try {
             cipher.init(Cipher.DECRYPT_MODE, rtpKey, new GCMParameterSpec(128, iv));
             cipher.updateAAD(buf, 0, payloadAt);
-            cipher.doFinal(buf, payloadAt, end + TAG - payloadAt, buf, payloadAt);
+            int n = cipher.doFinal(buf, payloadAt, end + TAG - payloadAt, out, 0);
+            System.arraycopy(out, 0, buf, payloadAt, n);
             return true;
         } catch (AEADBadTagException e) {
             return false;
