@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.inwardportal.relay.endpoint.MediaEndpoint;
+import org.inwardportal.relay.endpoint.MediaSink;
 import org.inwardportal.relay.endpoint.PeerSession;
 import org.inwardportal.relay.rtp.MediaFrame;
 import org.inwardportal.relay.rtp.Rtcp;
@@ -72,6 +73,55 @@ public final class VideoRoom {
 
     public void publisher(PeerSession s) {
         publisher = s;
+    }
+
+    /** The sink for the publishing peer's session: its video is forwarded. */
+    public MediaSink publisherSink() {
+        return new MediaSink() {
+            @Override
+            public void onConnected(PeerSession s) {
+                publisher(s);
+            }
+
+            @Override
+            public void onMedia(PeerSession s, MediaFrame f) {
+                if (f.kind == MediaFrame.Kind.VIDEO) onPublisherVideo(f, isVp8(s, f.payloadType));
+            }
+        };
+    }
+
+    /** The sink for a viewer's session, which was answered with {@code track} as its video stream. */
+    public MediaSink subscriberSink(SdpAnswerer.Track track) {
+        return new MediaSink() {
+            @Override
+            public void onConnected(PeerSession s) {
+                subscribe(s, track);
+            }
+
+            @Override
+            public void onMedia(PeerSession s, MediaFrame f) {
+                // viewers' own media (push-to-talk audio) is the pipeline's business, not the SFU's
+            }
+
+            @Override
+            public void onRtcp(PeerSession s, ByteBuf compound) {
+                onSubscriberRtcp(s, compound);
+            }
+
+            @Override
+            public void onClosed(PeerSession s, String reason) {
+                unsubscribe(s);
+            }
+        };
+    }
+
+    private static boolean isVp8(PeerSession s, int payloadType) {
+        for (SdpAnswerer.Accepted a : s.answer().accepted()) {
+            for (MediaSection.Codec c : a.codecs()) {
+                if (c.payloadType() == payloadType) return c.is("VP8");
+            }
+        }
+        return false;
     }
 
     /** Adds a viewer whose answer promised {@code track} as its video stream; asks the publisher for a keyframe. */

@@ -112,4 +112,36 @@ class WebRtcJavaInteropIT {
             assertThat(hz).isBetween(645.0, 675.0);
         }
     }
+
+    @Test
+    void videoFromOneLibwebrtcPeerIsReceivedByAnotherThroughTheRelay() throws Exception {
+        org.inwardportal.relay.sfu.VideoRoom room = new org.inwardportal.relay.sfu.VideoRoom(endpoint);
+        java.util.concurrent.atomic.AtomicInteger frames = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<String> size = new java.util.concurrent.atomic.AtomicReference<>();
+        try (LibWebRtcPeer world = LibWebRtcPeer.videoPublisher();
+             LibWebRtcPeer viewer = LibWebRtcPeer.videoSubscriber(frame -> {
+                 frames.incrementAndGet();
+                 size.set(frame.buffer.getWidth() + "x" + frame.buffer.getHeight());
+                 frame.release();
+             })) {
+            PeerSession pub = endpoint.accept(world.offer(), Map.of(), true, room.publisherSink());
+            world.answer(pub.answerSdp());
+            world.awaitConnected(Duration.ofSeconds(10));
+            int[] n = {0};
+            clock.scheduleAtFixedRate(() -> world.pushVideoFrame(n[0]++), 0, 33, TimeUnit.MILLISECONDS);
+            Thread.sleep(500); // the viewer joins a running stream: it needs the keyframe it asks for (PLI)
+            SdpAnswerer.Track track = new SdpAnswerer.Track(0x71DE0, "world", "camera");
+            PeerSession sub = endpoint.accept(viewer.offer(), Map.of("video", track), false, room.subscriberSink(track));
+            viewer.answer(sub.answerSdp());
+            viewer.awaitConnected(Duration.ofSeconds(10));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (frames.get() < 30 && System.nanoTime() < deadline) Thread.sleep(20);
+            System.out.printf("libwebrtc -> relay (SFU) -> libwebrtc: %d video frames decoded at %s; %d packets forwarded,"
+                    + " %d retransmitted, %d keyframe requests%n", frames.get(), size.get(), room.forwarded(), room.retransmitted(),
+                    room.keyframeRequests());
+            assertThat(frames.get()).as("decoded frames at the viewer").isGreaterThanOrEqualTo(30);
+            assertThat(size.get()).isEqualTo("320x240");
+            assertThat(room.keyframeRequests()).as("a PLI went to the publisher for the new viewer").isGreaterThanOrEqualTo(1);
+        }
+    }
 }

@@ -22,6 +22,11 @@ import dev.onvoid.webrtc.media.audio.AudioTrack;
 import dev.onvoid.webrtc.media.audio.AudioTrackSink;
 import dev.onvoid.webrtc.media.audio.CustomAudioSource;
 import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
+import dev.onvoid.webrtc.media.video.CustomVideoSource;
+import dev.onvoid.webrtc.media.video.NativeI420Buffer;
+import dev.onvoid.webrtc.media.video.VideoFrame;
+import dev.onvoid.webrtc.media.video.VideoTrack;
+import dev.onvoid.webrtc.media.video.VideoTrackSink;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -39,7 +44,9 @@ public final class LibWebRtcPeer implements AutoCloseable {
     private final CompletableFuture<Void> gathered = new CompletableFuture<>();
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
     private CustomAudioSource source;
+    private CustomVideoSource videoSource;
     private volatile AudioTrackSink sink;
+    private volatile VideoTrackSink videoSink;
 
     private LibWebRtcPeer(AudioDeviceModuleBase adm) {
         this.adm = adm;
@@ -62,6 +69,12 @@ public final class LibWebRtcPeer implements AutoCloseable {
 
             @Override
             public void onTrack(RTCRtpTransceiver transceiver) {
+                if (transceiver.getReceiver().getTrack() instanceof VideoTrack v) {
+                    v.addSink(frame -> {
+                        VideoTrackSink s = videoSink;
+                        if (s != null) s.onVideoFrame(frame);
+                    });
+                }
                 if (transceiver.getReceiver().getTrack() instanceof AudioTrack t) {
                     t.addSink((data, bits, rate, channels, frames) -> {
                         AudioTrackSink s = sink;
@@ -96,6 +109,43 @@ public final class LibWebRtcPeer implements AutoCloseable {
         init.direction = RTCRtpTransceiverDirection.RECV_ONLY;
         p.pc.addTransceiver(p.factory.createAudioTrack("unused", silent), init);
         return p;
+    }
+
+    /** A peer that sends one video track fed by {@link #pushVideoFrame}. */
+    public static LibWebRtcPeer videoPublisher() {
+        LibWebRtcPeer p = new LibWebRtcPeer(new AudioDeviceModule(AudioLayer.kDummyAudio));
+        p.videoSource = new CustomVideoSource();
+        RTCRtpTransceiverInit init = new RTCRtpTransceiverInit();
+        init.direction = RTCRtpTransceiverDirection.SEND_ONLY;
+        init.streamIds = List.of("world");
+        p.pc.addTransceiver(p.factory.createVideoTrack("camera", p.videoSource), init);
+        return p;
+    }
+
+    /** A peer that receives one video track; decoded frames reach {@code sink} (which must release them). */
+    public static LibWebRtcPeer videoSubscriber(VideoTrackSink sink) {
+        LibWebRtcPeer p = new LibWebRtcPeer(new AudioDeviceModule(AudioLayer.kDummyAudio));
+        p.videoSink = sink;
+        RTCRtpTransceiverInit init = new RTCRtpTransceiverInit();
+        init.direction = RTCRtpTransceiverDirection.RECV_ONLY;
+        p.pc.addTransceiver(p.factory.createVideoTrack("unused", new CustomVideoSource()), init);
+        return p;
+    }
+
+    /** Pushes one 320x240 frame: a horizontal luminance ramp that moves with {@code n}. */
+    public void pushVideoFrame(int n) {
+        NativeI420Buffer buffer = NativeI420Buffer.allocate(320, 240);
+        java.nio.ByteBuffer y = buffer.getDataY();
+        for (int row = 0; row < 240; row++) {
+            for (int col = 0; col < 320; col++) y.put(row * buffer.getStrideY() + col, (byte) ((col + n * 4) & 0xff));
+        }
+        java.nio.ByteBuffer u = buffer.getDataU();
+        java.nio.ByteBuffer v = buffer.getDataV();
+        for (int i = 0; i < buffer.getStrideU() * 120; i++) u.put(i, (byte) 128);
+        for (int i = 0; i < buffer.getStrideV() * 120; i++) v.put(i, (byte) 128);
+        VideoFrame frame = new VideoFrame(buffer, System.nanoTime());
+        videoSource.pushFrame(frame);
+        frame.release();
     }
 
     /** Creates the offer, applies it and waits for ICE gathering: the SDP then holds every candidate. */
