@@ -6,6 +6,7 @@ import org.bouncycastle.tls.DTLSServerProtocol;
 import org.bouncycastle.tls.DTLSTransport;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.inwardportal.relay.srtp.SrtpKeys;
+import org.inwardportal.relay.srtp.SrtpProfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +28,14 @@ public final class DtlsHandshake {
     private volatile DTLSTransport dtls;
 
     public DtlsHandshake(DtlsIdentity identity, String remoteFingerprint, DatagramChannelTransport transport) {
+        this(identity, remoteFingerprint, transport, SrtpProfile.PREFERENCE);
+    }
+
+    /** @param preference SRTP profiles in the order the relay prefers them (the first the peer offers wins) */
+    public DtlsHandshake(DtlsIdentity identity, String remoteFingerprint, DatagramChannelTransport transport,
+                         java.util.List<SrtpProfile> preference) {
         this.transport = transport;
-        this.server = new DtlsSrtpServer(identity, remoteFingerprint);
+        this.server = new DtlsSrtpServer(identity, remoteFingerprint, preference);
     }
 
     public void start(String name, Consumer<Result> onKeys, Consumer<String> onFailure, Runnable onClosed) {

@@ -45,13 +45,15 @@ final class DtlsSrtpServer extends DefaultTlsServer {
 
     private final DtlsIdentity identity;
     private final String expectedRemoteFingerprint;
+    private final java.util.List<SrtpProfile> preference;
     private SrtpProfile profile;
     private volatile SrtpKeys[] keys;
 
-    DtlsSrtpServer(DtlsIdentity identity, String expectedRemoteFingerprint) {
+    DtlsSrtpServer(DtlsIdentity identity, String expectedRemoteFingerprint, java.util.List<SrtpProfile> preference) {
         super(new BcTlsCrypto(new SecureRandom()));
         this.identity = identity;
         this.expectedRemoteFingerprint = expectedRemoteFingerprint;
+        this.preference = java.util.List.copyOf(preference);
     }
 
     @Override
@@ -103,7 +105,7 @@ final class DtlsSrtpServer extends DefaultTlsServer {
         if (offered == null) {
             throw new TlsFatalAlert(AlertDescription.handshake_failure, "no use_srtp extension");
         }
-        for (SrtpProfile p : SrtpProfile.values()) {
+        for (SrtpProfile p : preference) {
             for (int id : offered.getProtectionProfiles()) {
                 if (id == p.id) {
                     profile = p;

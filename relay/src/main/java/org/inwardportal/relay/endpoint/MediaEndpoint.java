@@ -39,6 +39,7 @@ import org.inwardportal.relay.rtp.RtpHeader;
 import org.inwardportal.relay.sdp.SdpAnswerer;
 import org.inwardportal.relay.sdp.SdpException;
 import org.inwardportal.relay.sdp.SessionDescription;
+import org.inwardportal.relay.srtp.SrtpProfile;
 import org.inwardportal.relay.srtp.SrtpTransformer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,9 +60,18 @@ public final class MediaEndpoint implements AutoCloseable {
      * How the endpoint listens and what it advertises. With no {@code advertised} addresses: the bind
      * address when it is a specific one, else every non-loopback interface address.
      */
-    public record Config(String bindHost, int port, List<InetAddress> advertised, Duration consentTimeout) {
+    public record Config(String bindHost, int port, List<InetAddress> advertised, Duration consentTimeout,
+                         List<SrtpProfile> srtpProfiles) {
+        public Config(String bindHost, int port, List<InetAddress> advertised, Duration consentTimeout) {
+            this(bindHost, port, advertised, consentTimeout, SrtpProfile.PREFERENCE);
+        }
+
         public static Config defaults() {
             return new Config("0.0.0.0", 0, List.of(), Duration.ofSeconds(30));
+        }
+
+        public Config withSrtpProfiles(List<SrtpProfile> profiles) {
+            return new Config(bindHost, port, advertised, consentTimeout, profiles);
         }
     }
 
@@ -241,7 +251,7 @@ public final class MediaEndpoint implements AutoCloseable {
                 channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes), to), channel.voidPromise());
             }
         });
-        s.dtls = new DtlsHandshake(identity, s.answer.remoteFingerprint(), s.dtlsTransport);
+        s.dtls = new DtlsHandshake(identity, s.answer.remoteFingerprint(), s.dtlsTransport, config.srtpProfiles());
         s.state = PeerSession.State.CONNECTING;
         s.dtls.start(s.id,
                 keys -> channel.eventLoop().execute(() -> {
@@ -249,7 +259,8 @@ public final class MediaEndpoint implements AutoCloseable {
                     s.inbound = new SrtpTransformer(keys.inbound());
                     s.outbound = new SrtpTransformer(keys.outbound());
                     s.state = PeerSession.State.CONNECTED;
-                    log.debug("{} connected ({})", s, keys.inbound().profile());
+                    s.profile = keys.inbound().profile();
+                    log.debug("{} connected ({})", s, s.profile);
                     s.sink.onConnected(s);
                 }),
                 failure -> close(s, failure),

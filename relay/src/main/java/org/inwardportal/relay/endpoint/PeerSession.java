@@ -42,6 +42,12 @@ public final class PeerSession {
     final AtomicLong packetsIn = new AtomicLong();
     final AtomicLong packetsOut = new AtomicLong();
     String closeReason;
+    volatile org.inwardportal.relay.srtp.SrtpProfile profile;
+
+    /** The SRTP profile DTLS negotiated, once connected. */
+    public org.inwardportal.relay.srtp.SrtpProfile srtpProfile() {
+        return profile;
+    }
 
     PeerSession(String id, String localUfrag, String localPwd, SdpAnswerer.Answer answer, MediaSink sink) {
         this.id = id;

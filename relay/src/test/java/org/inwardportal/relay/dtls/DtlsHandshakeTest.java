@@ -46,14 +46,16 @@ class DtlsHandshakeTest {
     }
 
     @Test
-    void thePreferredProfileIsGcmWhenThePeerOffersBoth() throws Exception {
-        DatagramChannelTransport[] t = pipe();
-        CompletableFuture<DtlsHandshake.Result> server = new CompletableFuture<>();
-        DtlsHandshake h = new DtlsHandshake(relay, peer.fingerprint(), t[0]);
-        h.start("pref", server::complete, f -> server.completeExceptionally(new AssertionError(f)), () -> { });
-        new DtlsSrtpClient(peer, relay.fingerprint(), SrtpProfile.AES_CM_128_HMAC_SHA1_80, SrtpProfile.AEAD_AES_128_GCM).connect(t[1]);
-        assertThat(server.get(10, TimeUnit.SECONDS).inbound().profile()).isEqualTo(SrtpProfile.AEAD_AES_128_GCM);
-        h.close();
+    void theRelaysPreferenceDecidesWhenThePeerOffersBoth() throws Exception {
+        for (var preference : java.util.List.of(SrtpProfile.PREFERENCE, java.util.List.of(SrtpProfile.AEAD_AES_128_GCM, SrtpProfile.AES_CM_128_HMAC_SHA1_80))) {
+            DatagramChannelTransport[] t = pipe();
+            CompletableFuture<DtlsHandshake.Result> server = new CompletableFuture<>();
+            DtlsHandshake h = new DtlsHandshake(relay, peer.fingerprint(), t[0], preference);
+            h.start("pref", server::complete, f -> server.completeExceptionally(new AssertionError(f)), () -> { });
+            new DtlsSrtpClient(peer, relay.fingerprint(), SrtpProfile.AES_CM_128_HMAC_SHA1_80, SrtpProfile.AEAD_AES_128_GCM).connect(t[1]);
+            assertThat(server.get(10, TimeUnit.SECONDS).inbound().profile()).isEqualTo(preference.getFirst());
+            h.close();
+        }
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.inwardportal.relay.rtp.MediaFrame;
 import org.inwardportal.relay.sdp.SdpAnswerer;
+import org.inwardportal.relay.srtp.SrtpProfile;
 import org.inwardportal.relay.testing.LibWebRtcPeer;
 import org.inwardportal.relay.testing.OpusCodec;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +31,12 @@ class WebRtcJavaInteropIT {
 
     @BeforeEach
     void start() throws Exception {
-        endpoint = new MediaEndpoint(MediaEndpoint.Config.defaults(), new SimpleMeterRegistry());
+        start(SrtpProfile.PREFERENCE);
+    }
+
+    private void start(List<SrtpProfile> profiles) throws Exception {
+        if (endpoint != null) endpoint.close();
+        endpoint = new MediaEndpoint(MediaEndpoint.Config.defaults().withSrtpProfiles(profiles), new SimpleMeterRegistry());
         endpoint.start();
         assertThat(endpoint.candidates()).as("the namespace's veth addresses").isNotEmpty();
     }
@@ -41,8 +47,10 @@ class WebRtcJavaInteropIT {
         endpoint.close();
     }
 
-    @Test
-    void aToneFromLibwebrtcArrivesAsOpusThatDecodesToThatTone() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(SrtpProfile.class)
+    void aToneFromLibwebrtcArrivesAsOpusThatDecodesToThatTone(SrtpProfile profile) throws Exception {
+        start(List.of(profile));
         List<byte[]> frames = new CopyOnWriteArrayList<>();
         try (LibWebRtcPeer peer = LibWebRtcPeer.sender()) {
             String offer = peer.offer();
@@ -55,6 +63,7 @@ class WebRtcJavaInteropIT {
             });
             peer.answer(s.answerSdp());
             peer.awaitConnected(Duration.ofSeconds(10));
+            assertThat(s.srtpProfile()).isEqualTo(profile);
             long[] sample = {0};
             clock.scheduleAtFixedRate(() -> {
                 peer.pushAudio(OpusCodec.tone(440, sample[0], 480, 0.5));
@@ -68,15 +77,17 @@ class WebRtcJavaInteropIT {
             for (byte[] f : frames) pcm.add(codec.decode(f));
             short[] signal = OpusCodec.tail(OpusCodec.concat(pcm), 48_000 / 2); // skip the start-up half second
             double hz = OpusCodec.frequency(signal, 48_000);
-            System.out.printf("libwebrtc -> relay: %d Opus frames, decoded tone %.1f Hz, rms %.3f%n", frames.size(), hz,
+            System.out.printf("libwebrtc -> relay (%s): %d Opus frames, decoded tone %.1f Hz, rms %.3f%n", profile, frames.size(), hz,
                     OpusCodec.rms(signal));
             assertThat(hz).isBetween(430.0, 450.0);
             assertThat(OpusCodec.rms(signal)).isGreaterThan(0.1);
         }
     }
 
-    @Test
-    void opusSentByTheRelayIsHeardByLibwebrtc() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(SrtpProfile.class)
+    void opusSentByTheRelayIsHeardByLibwebrtc(SrtpProfile profile) throws Exception {
+        start(List.of(profile));
         List<short[]> heard = new CopyOnWriteArrayList<>();
         int[] rate = {48_000};
         try (LibWebRtcPeer peer = LibWebRtcPeer.receiver((data, bits, sampleRate, channels, frameCount) -> {
@@ -106,7 +117,8 @@ class WebRtcJavaInteropIT {
             Thread.sleep(2500);
             short[] signal = OpusCodec.tail(OpusCodec.concat(List.copyOf(heard)), rate[0]);
             double hz = OpusCodec.frequency(signal, rate[0]);
-            System.out.printf("relay -> libwebrtc: %d ms of audio heard, tone %.1f Hz, rms %.3f%n",
+            assertThat(s.srtpProfile()).isEqualTo(profile);
+            System.out.printf("relay -> libwebrtc (%s): %d ms of audio heard, tone %.1f Hz, rms %.3f%n", profile,
                     (long) signal.length * 1000 / rate[0], hz, OpusCodec.rms(signal));
             assertThat(OpusCodec.rms(signal)).as("libwebrtc played audio").isGreaterThan(0.1);
             assertThat(hz).isBetween(645.0, 675.0);
