@@ -122,6 +122,18 @@ class ParserFuzzTest {
     }
 
     @Test
+    void dtlsRecordDemux() {
+        List<byte[]> seeds = List.of(
+                new byte[] {22, (byte) 0xfe, (byte) 0xfd, 0, 0, 0, 0, 0, 0, 0, 1, 0, 3, 1, 2, 3},
+                new byte[] {23, (byte) 0xfe, (byte) 0xfd, 0, 1, 0, 0, 0, 0, 0, 2, 0, 1, 9, 21, (byte) 0xfe, (byte) 0xff, 0, 1, 0, 0, 0, 0, 0, 3, 0, 0});
+        long n = Mutator.fuzz(seeds, BUDGET, SEED, input -> {
+            boolean ok = org.inwardportal.relay.dtls.DtlsRecords.wellFormed(Unpooled.wrappedBuffer(input));
+            if (ok) assertThat(input.length).isGreaterThanOrEqualTo(13);
+        });
+        assertThat(n).isGreaterThan(1000);
+    }
+
+    @Test
     void sdp() {
         List<byte[]> seeds = List.of(SdpAnswererTest.CHROMIUM_OFFER.getBytes(StandardCharsets.UTF_8),
                 SdpAnswererTest.FIREFOX_OFFER.getBytes(StandardCharsets.UTF_8));

@@ -11,6 +11,8 @@ public enum DropReason {
     STUN_NOT_A_REQUEST,
     /** DTLS or SRTP from an address no valid STUN request came from. */
     UNKNOWN_PEER,
+    /** Not a DTLS 1.0/1.2 record sequence (RFC 6347 §4.1): bad content type, version or length. */
+    DTLS_MALFORMED,
     DTLS_QUEUE_FULL,
     SRTP_BEFORE_KEYS,
     SRTP_AUTH_FAILED,

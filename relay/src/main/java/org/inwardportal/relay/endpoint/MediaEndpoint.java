@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import org.inwardportal.relay.dtls.DatagramChannelTransport;
 import org.inwardportal.relay.dtls.DtlsHandshake;
+import org.inwardportal.relay.dtls.DtlsRecords;
 import org.inwardportal.relay.dtls.DtlsIdentity;
 import org.inwardportal.relay.ice.StunException;
 import org.inwardportal.relay.ice.StunMessage;
@@ -347,6 +348,10 @@ public final class MediaEndpoint implements AutoCloseable {
             PeerSession s = byAddress.get(from);
             if (s == null || s.dtlsTransport == null) {
                 drop(DropReason.UNKNOWN_PEER);
+                return;
+            }
+            if (!DtlsRecords.wellFormed(b)) {
+                drop(DropReason.DTLS_MALFORMED);
                 return;
             }
             byte[] copy = new byte[b.readableBytes()];

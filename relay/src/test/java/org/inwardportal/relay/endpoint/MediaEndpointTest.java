@@ -155,9 +155,16 @@ class MediaEndpointTest {
             byte[] forged = sent.clone();
             forged[3] ^= 0x40; // a sequence number not seen yet, so it is not a replay, but the tag no longer verifies
             victim.sendRaw(forged, relay);
+            byte[] wrongSsrc = victim.sendOpus(0x11, 2, 1920, opus(2), 10).clone();
+            wrongSsrc[11] ^= 0x01; // another SSRC: the header is authenticated, so this cannot verify
+            wrongSsrc[3] ^= 0x20;  // and a fresh sequence number, so it is not caught as a replay first
+            victim.sendRaw(wrongSsrc, relay);
+            // DTLS garbage from a peer that passed its checks: dropped at the door, the session unharmed.
+            victim.sendRaw(new byte[] {22, (byte) 0xfe, (byte) 0xfd, 0, 0, 0, 0, 0, 0, 0, 9, 0, (byte) 0xff, 1, 2}, relay);
+            victim.sendRaw(new byte[] {99, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14}, relay);
 
-            await(() -> endpoint.dropped(DropReason.SRTP_AUTH_FAILED) >= 1 && endpoint.dropped(DropReason.SRTP_REPLAYED) >= 1,
-                    Duration.ofSeconds(5));
+            await(() -> endpoint.dropped(DropReason.SRTP_AUTH_FAILED) >= 2 && endpoint.dropped(DropReason.SRTP_REPLAYED) >= 1
+                    && endpoint.dropped(DropReason.DTLS_MALFORMED) >= 1, Duration.ofSeconds(5));
             assertThat(endpoint.dropped(DropReason.STUN_BAD_INTEGRITY)).isEqualTo(1);
             assertThat(endpoint.dropped(DropReason.STUN_UNKNOWN_UFRAG)).isEqualTo(1);
             assertThat(endpoint.dropped(DropReason.STUN_MALFORMED)).isGreaterThanOrEqualTo(1);
