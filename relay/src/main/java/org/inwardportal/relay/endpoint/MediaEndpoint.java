@@ -38,7 +38,9 @@ import org.inwardportal.relay.net.IoTransport;
 import org.inwardportal.relay.rtp.MediaFrame;
 import org.inwardportal.relay.rtp.RtpHeader;
 import org.inwardportal.relay.sdp.SdpAnswerer;
+import org.inwardportal.relay.sdp.MediaSection;
 import org.inwardportal.relay.sdp.SdpException;
+import org.inwardportal.relay.sdp.SdpOfferer;
 import org.inwardportal.relay.sdp.SessionDescription;
 import org.inwardportal.relay.srtp.SrtpProfile;
 import org.inwardportal.relay.srtp.SrtpTransformer;
@@ -174,6 +176,44 @@ public final class MediaEndpoint implements AutoCloseable {
         PeerSession s = new PeerSession(ufrag, ufrag, pwd, answer, sink);
         byUfrag.put(ufrag, s);
         return s;
+    }
+
+    /**
+     * An offer that adds send-only audio tracks (one per speaker) to an established session; the
+     * peer's answer goes to {@link #applyAnswer}. Thread-safe.
+     */
+    public synchronized String reoffer(PeerSession s, List<SdpAnswerer.Track> speakers) throws SdpException {
+        SdpOfferer.Offer offer = SdpOfferer.reoffer(s.localSdp,
+                new SdpAnswerer.LocalIce(s.localUfrag, s.localPwd, identity.sdpFingerprint(), candidates),
+                speakers, s.sdpSessionId, ++s.localVersion);
+        s.pendingOffer = offer.sdp();
+        return offer.sdp();
+    }
+
+    /**
+     * The peer's answer to {@link #reoffer}: checked (same ICE credentials and certificate, since
+     * ICE restarts and new DTLS associations are not supported) and made the session's local
+     * description. Returns the mids the peer accepted. Thread-safe.
+     */
+    public synchronized List<String> applyAnswer(PeerSession s, String answerSdp) throws SdpException {
+        if (s.pendingOffer == null) throw new SdpException("no offer is waiting for an answer on this session");
+        SessionDescription answer = SessionDescription.parse(answerSdp);
+        SessionDescription offer = SessionDescription.parse(s.pendingOffer);
+        if (answer.media.size() != offer.media.size()) {
+            throw new SdpException("the answer has " + answer.media.size() + " media sections, the offer " + offer.media.size());
+        }
+        MediaSection first = answer.media.getFirst();
+        if (!s.answer.remoteUfrag().equals(first.iceUfrag) || first.fingerprint == null
+                || !DtlsIdentity.sameFingerprint(first.fingerprint.substring(first.fingerprint.indexOf(' ') + 1), s.answer.remoteFingerprint())) {
+            throw new SdpException("the answer changes the ICE credentials or the certificate: ICE restarts are not supported");
+        }
+        List<String> accepted = new ArrayList<>();
+        for (MediaSection m : answer.media) {
+            if (!m.rejected() && m.mid != null) accepted.add(m.mid);
+        }
+        s.localSdp = s.pendingOffer;
+        s.pendingOffer = null;
+        return List.copyOf(accepted);
     }
 
     /** Protects and sends one plain RTP packet to the session's peer; takes ownership of the buffer. */

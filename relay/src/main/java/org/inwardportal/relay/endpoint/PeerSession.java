@@ -43,6 +43,15 @@ public final class PeerSession {
     final AtomicLong packetsOut = new AtomicLong();
     String closeReason;
     volatile org.inwardportal.relay.srtp.SrtpProfile profile;
+    /** The relay's current local description (its answer, or its last accepted offer) and a pending offer. */
+    String localSdp;
+    String pendingOffer;
+    int localVersion = 2;
+    final long sdpSessionId;
+    /** Payload type of Opus on this session, as the peer accepted it. */
+    public int opusPayloadType() {
+        return opusPayloadType;
+    }
 
     /** The SRTP profile DTLS negotiated, once connected. */
     public org.inwardportal.relay.srtp.SrtpProfile srtpProfile() {
@@ -56,6 +65,8 @@ public final class PeerSession {
         this.localPwd = localPwd;
         this.answer = answer;
         this.sink = sink;
+        this.localSdp = answer.sdp();
+        this.sdpSessionId = Math.abs(id.hashCode()) + 1L;
         try {
             localMac = Mac.getInstance("HmacSHA1");
             localMac.init(new SecretKeySpec(localPwd.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));

@@ -74,9 +74,7 @@ public final class SdpAnswerer {
                 if (h264 != null) codecs.add(h264);
             }
             if (codecs.isEmpty()) {
-                media.append("m=").append(m.kind).append(" 0 ").append(m.protocol).append(' ')
-                        .append(m.formats.isEmpty() ? "0" : m.formats.getFirst()).append("\r\n")
-                        .append("c=IN IP4 0.0.0.0\r\n").append("a=mid:").append(mid).append("\r\n").append("a=inactive\r\n");
+                SdpSections.rejected(media, m.kind, m.protocol, m.formats.isEmpty() ? 0 : m.formats.getFirst(), mid);
                 continue;
             }
             if (m.kind.equals("audio")) audioTaken = true; else videoTaken = true;
@@ -90,7 +88,7 @@ public final class SdpAnswerer {
             }
             bundled.add(mid);
             accepted.add(new Accepted(mid, m.kind, List.copyOf(codecs), Map.copyOf(ext), direction, List.copyOf(m.ssrcs.keySet())));
-            section(media, m, mid, codecs, ext, direction, ours, ice);
+            SdpSections.section(media, m.kind, mid, codecs, ext, direction, ours, ice, "passive");
         }
         if (accepted.isEmpty()) throw new SdpException("nothing in the offer is usable: the relay needs Opus audio (or VP8/H.264 video) over UDP/TLS/RTP/SAVPF");
         StringBuilder sdp = new StringBuilder();
@@ -118,43 +116,4 @@ public final class SdpAnswerer {
         return send && receive ? "sendrecv" : send ? "sendonly" : receive ? "recvonly" : "inactive";
     }
 
-    private static void section(StringBuilder b, MediaSection m, String mid, List<MediaSection.Codec> codecs, Map<String, Integer> ext,
-                                String direction, Track ours, LocalIce ice) {
-        b.append("m=").append(m.kind).append(" 9 UDP/TLS/RTP/SAVPF");
-        for (MediaSection.Codec c : codecs) b.append(' ').append(c.payloadType());
-        b.append("\r\n").append("c=IN IP4 0.0.0.0\r\n").append("a=rtcp:9 IN IP4 0.0.0.0\r\n")
-                .append("a=ice-ufrag:").append(ice.ufrag()).append("\r\n")
-                .append("a=ice-pwd:").append(ice.pwd()).append("\r\n")
-                .append("a=fingerprint:").append(ice.sdpFingerprint()).append("\r\n")
-                .append("a=setup:passive\r\n")
-                .append("a=mid:").append(mid).append("\r\n");
-        ext.forEach((uri, id) -> b.append("a=extmap:").append(id).append(' ').append(uri).append("\r\n"));
-        b.append("a=").append(direction).append("\r\n").append("a=rtcp-mux\r\n");
-        for (MediaSection.Codec c : codecs) {
-            b.append("a=rtpmap:").append(c.payloadType()).append(' ').append(c.name()).append('/').append(c.clockRate());
-            if (c.channels() > 1) b.append('/').append(c.channels());
-            b.append("\r\n");
-            if (c.is("opus")) {
-                b.append("a=fmtp:").append(c.payloadType()).append(" minptime=10;useinbandfec=1\r\n");
-            } else {
-                if (c.fmtp() != null) b.append("a=fmtp:").append(c.payloadType()).append(' ').append(c.fmtp()).append("\r\n");
-                b.append("a=rtcp-fb:").append(c.payloadType()).append(" nack\r\n")
-                        .append("a=rtcp-fb:").append(c.payloadType()).append(" nack pli\r\n")
-                        .append("a=rtcp-fb:").append(c.payloadType()).append(" ccm fir\r\n");
-            }
-        }
-        if (ours != null && !direction.equals("recvonly") && !direction.equals("inactive")) {
-            b.append("a=msid:").append(ours.streamId()).append(' ').append(ours.trackId()).append("\r\n")
-                    .append("a=ssrc:").append(ours.ssrc()).append(" cname:inward-portal\r\n")
-                    .append("a=ssrc:").append(ours.ssrc()).append(" msid:").append(ours.streamId()).append(' ').append(ours.trackId()).append("\r\n");
-        }
-        int foundation = 1;
-        for (InetSocketAddress c : ice.candidates()) {
-            // RFC 8445 §5.1.2: host candidates, highest type preference.
-            long priority = (126L << 24) | ((65535L - foundation) << 8) | 255;
-            b.append("a=candidate:").append(foundation++).append(" 1 udp ").append(priority).append(' ')
-                    .append(c.getAddress().getHostAddress()).append(' ').append(c.getPort()).append(" typ host\r\n");
-        }
-        b.append("a=end-of-candidates\r\n");
-    }
 }

@@ -41,6 +41,13 @@ class WebRtcJavaInteropIT {
         assertThat(endpoint.candidates()).as("the namespace's veth addresses").isNotEmpty();
     }
 
+    /** libwebrtc says "connected" as soon as its side of DTLS is done; the relay installs its keys a moment later. */
+    private static void awaitRelayConnected(PeerSession s) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (s.state() != PeerSession.State.CONNECTED && System.nanoTime() < deadline) Thread.sleep(5);
+        assertThat(s.state()).isEqualTo(PeerSession.State.CONNECTED);
+    }
+
     @AfterEach
     void stop() {
         clock.shutdownNow();
@@ -63,6 +70,7 @@ class WebRtcJavaInteropIT {
             });
             peer.answer(s.answerSdp());
             peer.awaitConnected(Duration.ofSeconds(10));
+            awaitRelayConnected(s);
             assertThat(s.srtpProfile()).isEqualTo(profile);
             long[] sample = {0};
             clock.scheduleAtFixedRate(() -> {
@@ -117,6 +125,7 @@ class WebRtcJavaInteropIT {
             Thread.sleep(2500);
             short[] signal = OpusCodec.tail(OpusCodec.concat(List.copyOf(heard)), rate[0]);
             double hz = OpusCodec.frequency(signal, rate[0]);
+            awaitRelayConnected(s);
             assertThat(s.srtpProfile()).isEqualTo(profile);
             System.out.printf("relay -> libwebrtc (%s): %d ms of audio heard, tone %.1f Hz, rms %.3f%n", profile,
                     (long) signal.length * 1000 / rate[0], hz, OpusCodec.rms(signal));
@@ -154,6 +163,41 @@ class WebRtcJavaInteropIT {
             assertThat(frames.get()).as("decoded frames at the viewer").isGreaterThanOrEqualTo(30);
             assertThat(size.get()).isEqualTo("320x240");
             assertThat(room.keyframeRequests()).as("a PLI went to the publisher for the new viewer").isGreaterThanOrEqualTo(1);
+        }
+    }
+
+    @Test
+    void theRelayAddsOneTrackPerSpeakerByOfferAndLibwebrtcHearsEachApart() throws Exception {
+        try (LibWebRtcPeer shard = LibWebRtcPeer.receiver((data, bits, rate, channels, frames) -> { })) {
+            PeerSession s = endpoint.accept(shard.offer(), Map.of(), false, MediaSink.DISCARD);
+            shard.answer(s.answerSdp());
+            shard.awaitConnected(Duration.ofSeconds(10));
+            SdpAnswerer.Track alice = new SdpAnswerer.Track(0xA11CE, "discord", "speaker-alice");
+            SdpAnswerer.Track bob = new SdpAnswerer.Track(0xB0B, "discord", "speaker-bob");
+            String offer = endpoint.reoffer(s, List.of(alice, bob));
+            List<String> accepted = endpoint.applyAnswer(s, shard.answerTo(offer));
+            assertThat(accepted).contains("s" + alice.ssrc(), "s" + bob.ssrc());
+            int pt = s.opusPayloadType();
+            OpusCodec a = new OpusCodec();
+            OpusCodec b = new OpusCodec();
+            int[] seq = {0};
+            clock.scheduleAtFixedRate(() -> {
+                int n = seq[0]++;
+                for (Object[] t : new Object[][] {{alice, a, 400.0}, {bob, b, 800.0}}) {
+                    SdpAnswerer.Track track = (SdpAnswerer.Track) t[0];
+                    byte[] opus = ((OpusCodec) t[1]).encode(OpusCodec.tone((double) t[2], (long) n * 960, 960, 0.5));
+                    endpoint.send(s, Unpooled.buffer(12 + opus.length).writeByte(0x80).writeByte(pt).writeShort(n)
+                            .writeInt(n * 960).writeInt((int) track.ssrc()).writeBytes(opus));
+                }
+            }, 0, 20, TimeUnit.MILLISECONDS);
+            Thread.sleep(2500);
+            var heard = shard.audioByTrack();
+            assertThat(heard).containsKeys("speaker-alice", "speaker-bob");
+            double hzAlice = OpusCodec.frequency(OpusCodec.tail(OpusCodec.concat(List.copyOf(heard.get("speaker-alice"))), 48_000), 48_000);
+            double hzBob = OpusCodec.frequency(OpusCodec.tail(OpusCodec.concat(List.copyOf(heard.get("speaker-bob"))), 48_000), 48_000);
+            System.out.printf("relay -> libwebrtc, one track per speaker: speaker-alice %.1f Hz, speaker-bob %.1f Hz%n", hzAlice, hzBob);
+            assertThat(hzAlice).isBetween(390.0, 410.0);
+            assertThat(hzBob).isBetween(780.0, 820.0);
         }
     }
 }

@@ -46,6 +46,7 @@ public final class LibWebRtcPeer implements AutoCloseable {
     private CustomAudioSource source;
     private CustomVideoSource videoSource;
     private volatile AudioTrackSink sink;
+    private final java.util.Map<String, java.util.List<short[]>> perTrack = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile VideoTrackSink videoSink;
 
     private LibWebRtcPeer(AudioDeviceModuleBase adm) {
@@ -76,7 +77,12 @@ public final class LibWebRtcPeer implements AutoCloseable {
                     });
                 }
                 if (transceiver.getReceiver().getTrack() instanceof AudioTrack t) {
+                    String trackId = t.getId();
+                    java.util.List<short[]> mine = perTrack.computeIfAbsent(trackId, k -> new java.util.concurrent.CopyOnWriteArrayList<>());
                     t.addSink((data, bits, rate, channels, frames) -> {
+                        short[] mono = new short[frames];
+                        for (int i = 0; i < frames; i++) mono[i] = (short) ((data[2 * i * channels] & 0xff) | (data[2 * i * channels + 1] << 8));
+                        mine.add(mono);
                         AudioTrackSink s = sink;
                         if (s != null) s.onData(data, bits, rate, channels, frames);
                     });
@@ -165,6 +171,31 @@ public final class LibWebRtcPeer implements AutoCloseable {
         RTCSessionDescription d = created.get(10, TimeUnit.SECONDS);
         set(true, d);
         gathered.get(15, TimeUnit.SECONDS);
+        return pc.getLocalDescription().sdp;
+    }
+
+    /** Mono PCM received so far per remote track id (48 kHz as the headless module plays it). */
+    public java.util.Map<String, java.util.List<short[]>> audioByTrack() {
+        return perTrack;
+    }
+
+    /** Answers an offer from the relay (a renegotiation) and returns the answer SDP. */
+    public String answerTo(String offerSdp) throws Exception {
+        set(false, new RTCSessionDescription(RTCSdpType.OFFER, offerSdp));
+        CompletableFuture<RTCSessionDescription> created = new CompletableFuture<>();
+        pc.createAnswer(new dev.onvoid.webrtc.RTCAnswerOptions(), new CreateSessionDescriptionObserver() {
+            @Override
+            public void onSuccess(RTCSessionDescription d) {
+                created.complete(d);
+            }
+
+            @Override
+            public void onFailure(String error) {
+                created.completeExceptionally(new AssertionError("libwebrtc cannot answer: " + error));
+            }
+        });
+        RTCSessionDescription d = created.get(10, TimeUnit.SECONDS);
+        set(true, d);
         return pc.getLocalDescription().sdp;
     }
 
