@@ -1,36 +1,23 @@
 package org.inwardportal.relay.srtp;
 
-import java.security.GeneralSecurityException;
-import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
-
 /**
  * AEAD_AES_128_GCM (RFC 7714): RTP IV = salt XOR (0x0000 || SSRC || ROC || SEQ) (§8.1), AAD = the
  * RTP header; SRTCP IV = salt XOR (0x0000 || SSRC || 0x0000 || index) (§9.1), AAD = the 8-byte
- * RTCP header and the E||index trailer, which follows the tag. JCE's GCM needs a parameter object
- * per packet (a small allocation the benchmark reports); its GHASH is hardware accelerated.
+ * RTCP header and the E||index trailer, which follows the tag. Runs on {@link AesGcm}, so nothing
+ * is allocated per packet.
  */
 final class AesGcmCipher implements SrtpCipher {
-    static final int TAG = 16;
-    private final Cipher cipher;
-    private final SecretKeySpec rtpKey;
-    private final SecretKeySpec rtcpKey;
+    static final int TAG = AesGcm.TAG;
+    private final AesGcm rtp;
+    private final AesGcm rtcp;
     private final byte[] rtpSalt;
     private final byte[] rtcpSalt;
     private final byte[] iv = new byte[12];
-    /** JCE copies input that overlaps its output; a separate output array avoids that per packet. */
-    private final byte[] out = new byte[SrtpTransformer.MAX_PACKET + 64];
+    private final byte[] rtcpAad = new byte[12];
 
     AesGcmCipher(SrtpKeys keys) {
-        try {
-            cipher = Cipher.getInstance("AES/GCM/NoPadding");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-        rtpKey = new SecretKeySpec(keys.rtpKey(), "AES");
-        rtcpKey = new SecretKeySpec(keys.rtcpKey(), "AES");
+        rtp = new AesGcm(keys.rtpKey());
+        rtcp = new AesGcm(keys.rtcpKey());
         rtpSalt = keys.rtpSalt();
         rtcpSalt = keys.rtcpSalt();
     }
@@ -69,65 +56,39 @@ final class AesGcmCipher implements SrtpCipher {
     @Override
     public void protectRtp(byte[] buf, int payloadAt, int end, int ssrc, long index) {
         rtpIv(ssrc, index);
-        try {
-            cipher.init(Cipher.ENCRYPT_MODE, rtpKey, new GCMParameterSpec(128, iv));
-            cipher.updateAAD(buf, 0, payloadAt);
-            int n = cipher.doFinal(buf, payloadAt, end - payloadAt, out, 0);
-            System.arraycopy(out, 0, buf, payloadAt, n);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        rtp.seal(iv, buf, 0, payloadAt, buf, payloadAt, end - payloadAt);
     }
 
     @Override
     public boolean unprotectRtp(byte[] buf, int payloadAt, int end, int ssrc, long index) {
         rtpIv(ssrc, index);
-        try {
-            cipher.init(Cipher.DECRYPT_MODE, rtpKey, new GCMParameterSpec(128, iv));
-            cipher.updateAAD(buf, 0, payloadAt);
-            int n = cipher.doFinal(buf, payloadAt, end + TAG - payloadAt, out, 0);
-            System.arraycopy(out, 0, buf, payloadAt, n);
-            return true;
-        } catch (AEADBadTagException e) {
-            return false;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return rtp.open(iv, buf, 0, payloadAt, buf, payloadAt, end - payloadAt);
     }
 
     @Override
     public int protectRtcp(byte[] buf, int length, int ssrc, int srtcpIndex) {
         rtcpIv(ssrc, srtcpIndex);
         int e = srtcpIndex | 0x80000000;
-        byte[] trailer = {(byte) (e >>> 24), (byte) (e >>> 16), (byte) (e >>> 8), (byte) e};
-        try {
-            cipher.init(Cipher.ENCRYPT_MODE, rtcpKey, new GCMParameterSpec(128, iv));
-            cipher.updateAAD(buf, 0, 8);
-            cipher.updateAAD(trailer);
-            int n = cipher.doFinal(buf, 8, length - 8, buf, 8);
-            System.arraycopy(trailer, 0, buf, 8 + n, 4);
-            return 8 + n + 4;
-        } catch (GeneralSecurityException ex) {
-            throw new IllegalStateException(ex);
-        }
+        System.arraycopy(buf, 0, rtcpAad, 0, 8);
+        rtcpAad[8] = (byte) (e >>> 24);
+        rtcpAad[9] = (byte) (e >>> 16);
+        rtcpAad[10] = (byte) (e >>> 8);
+        rtcpAad[11] = (byte) e;
+        rtcp.seal(iv, rtcpAad, 0, 12, buf, 8, length - 8);
+        System.arraycopy(rtcpAad, 8, buf, length + TAG, 4);
+        return length + TAG + 4;
     }
 
     @Override
     public int unprotectRtcp(byte[] buf, int length, int ssrc, int srtcpIndex) {
         int trailerAt = length - 4;
         if ((buf[trailerAt] & 0x80) == 0) return -1; // unencrypted SRTCP under GCM: not accepted
+        int cipherEnd = trailerAt - TAG;
+        if (cipherEnd < 8) return -1;
         rtcpIv(ssrc, srtcpIndex);
-        try {
-            cipher.init(Cipher.DECRYPT_MODE, rtcpKey, new GCMParameterSpec(128, iv));
-            cipher.updateAAD(buf, 0, 8);
-            cipher.updateAAD(buf, trailerAt, 4);
-            int n = cipher.doFinal(buf, 8, trailerAt - 8, buf, 8);
-            return 8 + n;
-        } catch (AEADBadTagException e) {
-            return -1;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        System.arraycopy(buf, 0, rtcpAad, 0, 8);
+        System.arraycopy(buf, trailerAt, rtcpAad, 8, 4);
+        return rtcp.open(iv, rtcpAad, 0, 12, buf, 8, cipherEnd - 8) ? cipherEnd : -1;
     }
 
     @Override
