@@ -122,6 +122,23 @@ class ParserFuzzTest {
     }
 
     @Test
+    void rtcpCompoundWalk() {
+        ByteBuf sample = Unpooled.buffer();
+        org.inwardportal.relay.rtp.RtcpReports.write(sample, 1, null, List.of(), 0);
+        List<byte[]> seeds = List.of(bytes(sample),
+                bytes(org.inwardportal.relay.rtp.Rtcp.nack(Unpooled.buffer(), 1, 2, 100, 0x8001)),
+                bytes(org.inwardportal.relay.rtp.Rtcp.pli(Unpooled.buffer(), 1, 2)));
+        long n = Mutator.fuzz(seeds, BUDGET, SEED, input -> {
+            ByteBuf b = Unpooled.wrappedBuffer(input);
+            org.inwardportal.relay.rtp.Rtcp.forEach(b, (buf, at, type, fmt, length) -> {
+                assertThat(at + length).isLessThanOrEqualTo(input.length);
+                if (type == org.inwardportal.relay.rtp.Rtcp.RTPFB) org.inwardportal.relay.rtp.Rtcp.forEachNacked(buf, at, length, seq -> { });
+            });
+        });
+        assertThat(n).isGreaterThan(1000);
+    }
+
+    @Test
     void dtlsRecordDemux() {
         List<byte[]> seeds = List.of(
                 new byte[] {22, (byte) 0xfe, (byte) 0xfd, 0, 0, 0, 0, 0, 0, 0, 1, 0, 3, 1, 2, 3},

@@ -36,6 +36,8 @@ import org.inwardportal.relay.ice.StunMessage;
 import org.inwardportal.relay.ice.StunWriter;
 import org.inwardportal.relay.net.IoTransport;
 import org.inwardportal.relay.rtp.MediaFrame;
+import org.inwardportal.relay.rtp.Rtcp;
+import org.inwardportal.relay.rtp.RtcpReports;
 import org.inwardportal.relay.rtp.RtpHeader;
 import org.inwardportal.relay.sdp.SdpAnswerer;
 import org.inwardportal.relay.sdp.MediaSection;
@@ -226,6 +228,12 @@ public final class MediaEndpoint implements AutoCloseable {
             plainRtp.release();
             return;
         }
+        int at = plainRtp.readerIndex();
+        if (plainRtp.readableBytes() >= 12) {
+            int pt = plainRtp.getUnsignedByte(at + 1) & 0x7f;
+            var stats = s.sendStats(plainRtp.getInt(at + 8), pt == s.opusPayloadType ? 48_000 : 90_000);
+            if (stats != null) stats.packet(plainRtp.getUnsignedInt(at + 4), plainRtp.readableBytes() - 12, System.nanoTime());
+        }
         if (s.outbound.protectRtp(plainRtp) != SrtpTransformer.Result.OK) {
             plainRtp.release();
             return;
@@ -269,8 +277,20 @@ public final class MediaEndpoint implements AutoCloseable {
         s.sink.onClosed(s, reason);
     }
 
+    /** RFC 3550 §6.4: once a second each connected session gets an SR (if the relay sent on it) or an RR. */
+    private void report(PeerSession s, long now) {
+        if (s.state != PeerSession.State.CONNECTED || (s.receiveStats.isEmpty() && s.sendStats.isEmpty())) return;
+        ByteBuf out = channel.alloc().buffer(256);
+        RtcpReports.write(out, RELAY_RTCP_SSRC, s.sendStats.isEmpty() ? null : s.sendStats.getFirst(), s.receiveStats, now);
+        sendRtcp(s, out);
+    }
+
+    /** The SSRC the relay's receiver reports come from on sessions where it sends nothing. */
+    static final int RELAY_RTCP_SSRC = 0x1E1A7;
+
     private void sweep() {
         long now = System.nanoTime();
+        for (PeerSession s : byUfrag.values()) report(s, now);
         long limit = config.consentTimeout().toNanos();
         for (PeerSession s : List.copyOf(byUfrag.values())) {
             long last = s.lastConsentNanos == 0 ? s.createdNanos : s.lastConsentNanos;
@@ -434,6 +454,13 @@ public final class MediaEndpoint implements AutoCloseable {
             }
             s.packetsIn.incrementAndGet();
             if (rtcp) {
+                long now = System.nanoTime();
+                Rtcp.forEach(b, (buf, at, type, count, length) -> {
+                    if (type == Rtcp.SR && length >= 28) {
+                        var stats = s.receiveStats(buf.getInt(at + 4), 0);
+                        if (stats != null && stats.started()) stats.senderReport(buf.getLong(at + 8), now);
+                    }
+                });
                 s.sink.onRtcp(s, b);
                 return;
             }
@@ -454,12 +481,15 @@ public final class MediaEndpoint implements AutoCloseable {
                 drop(DropReason.RTP_UNKNOWN_PAYLOAD_TYPE);
                 return;
             }
+            var stats = s.receiveStats(rtp.ssrc, frame.kind == MediaFrame.Kind.AUDIO ? 48_000 : 90_000);
+            long arrival = System.nanoTime();
+            if (stats != null) stats.packet(rtp.sequence, rtp.timestamp, arrival);
             frame.ssrc = rtp.ssrc;
             frame.payloadType = rtp.payloadType;
             frame.sequence = rtp.sequence;
             frame.timestamp = rtp.timestamp;
             frame.marker = rtp.marker;
-            frame.arrivalNanos = System.nanoTime();
+            frame.arrivalNanos = arrival;
             frame.buffer = b;
             frame.payloadOffset = rtp.payloadIndex();
             frame.payloadLength = rtp.payloadLength;

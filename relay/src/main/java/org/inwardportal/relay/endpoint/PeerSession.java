@@ -43,6 +43,26 @@ public final class PeerSession {
     final AtomicLong packetsOut = new AtomicLong();
     String closeReason;
     volatile org.inwardportal.relay.srtp.SrtpProfile profile;
+    /** RTCP bookkeeping; event loop only. */
+    final java.util.List<org.inwardportal.relay.rtp.ReceiveStatistics> receiveStats = new java.util.ArrayList<>();
+    final java.util.List<org.inwardportal.relay.rtp.SendStatistics> sendStats = new java.util.ArrayList<>();
+    static final int MAX_STATS = 64;
+
+    org.inwardportal.relay.rtp.ReceiveStatistics receiveStats(int ssrc, int clockRate) {
+        for (var r : receiveStats) if (r.ssrc == ssrc) return r;
+        if (receiveStats.size() == MAX_STATS) return null;
+        var r = new org.inwardportal.relay.rtp.ReceiveStatistics(ssrc, clockRate);
+        receiveStats.add(r);
+        return r;
+    }
+
+    org.inwardportal.relay.rtp.SendStatistics sendStats(int ssrc, int clockRate) {
+        for (var s : sendStats) if (s.ssrc == ssrc) return s;
+        if (sendStats.size() == MAX_STATS) return null;
+        var s = new org.inwardportal.relay.rtp.SendStatistics(ssrc, clockRate);
+        sendStats.add(s);
+        return s;
+    }
     /** The relay's current local description (its answer, or its last accepted offer) and a pending offer. */
     String localSdp;
     String pendingOffer;

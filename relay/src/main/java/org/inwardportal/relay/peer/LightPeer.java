@@ -142,6 +142,28 @@ public final class LightPeer implements AutoCloseable {
         return null;
     }
 
+    /** Receives the next SRTCP packet from the relay and returns the decrypted compound, or null on timeout. */
+    public byte[] receiveRtcp(int timeoutMs) throws IOException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < deadline) {
+            socket.setSoTimeout((int) Math.max(1, deadline - System.currentTimeMillis()));
+            DatagramPacket p = new DatagramPacket(receiveBuffer, receiveBuffer.length);
+            try {
+                socket.receive(p);
+            } catch (SocketTimeoutException e) {
+                return null;
+            }
+            int pt = p.getLength() > 1 ? receiveBuffer[1] & 0x7f : 0;
+            if ((receiveBuffer[0] & 0xC0) != 0x80 || pt < 64 || pt > 95) continue;
+            ByteBuf b = Unpooled.copiedBuffer(receiveBuffer, 0, p.getLength());
+            if (inbound.unprotectRtcp(b) != SrtpTransformer.Result.OK) continue;
+            byte[] out = new byte[b.readableBytes()];
+            b.getBytes(0, out);
+            return out;
+        }
+        return null;
+    }
+
     public List<String> describe() {
         return List.of(ufrag, String.valueOf(localAddress()));
     }

@@ -121,6 +121,36 @@ class MediaEndpointTest {
     }
 
     @Test
+    void theRelayReportsWhatItSentAndWhatItLostInRtcp() throws Exception {
+        start(Duration.ofSeconds(30));
+        try (LightPeer peer = new LightPeer(LOOPBACK)) {
+            PeerSession s = connect(peer);
+            for (int i = 0; i < 50; i++) {
+                if (i != 10 && i != 11) peer.sendOpus(0xABCDEF, 1000 + i, 960L * i, opus(i), 30); // two lost
+            }
+            for (int i = 0; i < 10; i++) {
+                endpoint.send(s, Unpooled.buffer().writeByte(0x80).writeByte(111).writeShort(i).writeInt(960 * i)
+                        .writeInt(0x7E1A7).writeBytes(opus(i)));
+                assertThat(peer.receiveRtp(2000)).isNotNull();
+            }
+            byte[] rtcp = peer.receiveRtcp(3000);
+            assertThat(rtcp).as("an RTCP report within a few seconds").isNotNull();
+            ByteBuf b = Unpooled.wrappedBuffer(rtcp);
+            assertThat((int) b.getUnsignedByte(1)).as("an SR: the relay sent media").isEqualTo(200);
+            assertThat(b.getInt(4)).isEqualTo(0x7E1A7);
+            assertThat(b.getInt(20)).as("sender's packet count").isEqualTo(10);
+            assertThat(b.getUnsignedByte(0) & 0x1f).as("one report block").isEqualTo(1);
+            int block = 28;
+            assertThat(b.getInt(block)).isEqualTo(0xABCDEF);
+            assertThat(b.getMedium(block + 5)).as("cumulative lost").isEqualTo(2);
+            assertThat(b.getInt(block + 8)).as("extended highest sequence").isEqualTo(1049);
+            int sdes = 4 * (b.getUnsignedShort(2) + 1);
+            assertThat((int) b.getUnsignedByte(sdes + 1)).as("SDES follows").isEqualTo(202);
+            assertThat(b.toString(sdes + 10, b.getUnsignedByte(sdes + 9), StandardCharsets.US_ASCII)).isEqualTo("inward-portal");
+        }
+    }
+
+    @Test
     void badInputIsCountedAndDroppedAndOtherSessionsCarryOn() throws Exception {
         start(Duration.ofSeconds(30));
         try (LightPeer good = new LightPeer(LOOPBACK); LightPeer victim = new LightPeer(LOOPBACK);
