@@ -29,13 +29,11 @@ final class AesGcmRtpSize implements TransportCipher {
     }
 
     @Override
-    public byte[] seal(byte[] header, byte[] plaintext, int counter) throws GeneralSecurityException {
+    public byte[] encrypt(int counter, byte[] aad, byte[] plaintext) throws GeneralSecurityException {
         Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
         c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce(counter)));
-        c.updateAAD(header);
-        byte[] sealed = c.doFinal(plaintext);
-        return ByteBuffer.allocate(header.length + sealed.length + COUNTER_BYTES)
-                .put(header).put(sealed).putInt(counter).array();
+        c.updateAAD(aad);
+        return c.doFinal(plaintext);
     }
 
     @Override

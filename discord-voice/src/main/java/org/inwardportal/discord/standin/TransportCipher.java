@@ -13,8 +13,15 @@ interface TransportCipher {
 
     String mode();
 
+    /** The AEAD itself: ciphertext || tag of {@code plaintext} under the nonce made from {@code counter}. */
+    byte[] encrypt(int counter, byte[] aad, byte[] plaintext) throws GeneralSecurityException;
+
     /** header || ciphertext+tag || counter */
-    byte[] seal(byte[] header, byte[] plaintext, int counter) throws GeneralSecurityException;
+    default byte[] seal(byte[] header, byte[] plaintext, int counter) throws GeneralSecurityException {
+        byte[] sealed = encrypt(counter, header, plaintext);
+        return java.nio.ByteBuffer.allocate(header.length + sealed.length + COUNTER_BYTES)
+                .put(header).put(sealed).putInt(counter).array();
+    }
 
     /** The plaintext of {@code packet}, whose first {@code aadLength} bytes are the associated data. */
     byte[] open(byte[] packet, int aadLength) throws GeneralSecurityException;

@@ -77,10 +77,8 @@ final class XChaCha20Poly1305RtpSize implements TransportCipher {
     }
 
     @Override
-    public byte[] seal(byte[] header, byte[] plaintext, int counter) throws GeneralSecurityException {
-        byte[] sealed = encrypt(nonce(counter), header, plaintext);
-        return ByteBuffer.allocate(header.length + sealed.length + COUNTER_BYTES)
-                .put(header).put(sealed).putInt(counter).array();
+    public byte[] encrypt(int counter, byte[] aad, byte[] plaintext) throws GeneralSecurityException {
+        return encrypt(nonce(counter), aad, plaintext);
     }
 
     @Override

@@ -72,6 +72,17 @@ public final class DtlsIdentity {
         return privateKey;
     }
 
+    /** BouncyCastle signing credentials (ECDSA with SHA-256) for a handshake in {@code context}. */
+    org.bouncycastle.tls.TlsCredentialedSigner signer(org.bouncycastle.tls.TlsContext context,
+                                                      org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto crypto) throws java.io.IOException {
+        org.bouncycastle.tls.crypto.TlsCertificate cert = crypto.createCertificate(certificateDer);
+        return new org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner(
+                new org.bouncycastle.tls.crypto.TlsCryptoParameters(context), crypto, privateKey,
+                new org.bouncycastle.tls.Certificate(new org.bouncycastle.tls.crypto.TlsCertificate[] {cert}),
+                org.bouncycastle.tls.SignatureAndHashAlgorithm.getInstance(org.bouncycastle.tls.HashAlgorithm.sha256,
+                        org.bouncycastle.tls.SignatureAlgorithm.ecdsa));
+    }
+
     /** Compares fingerprints as SDP peers write them (case and colons vary). */
     public static boolean sameFingerprint(String a, String b) {
         return a != null && b != null && a.replace(":", "").toLowerCase(Locale.ROOT).equals(b.replace(":", "").toLowerCase(Locale.ROOT));

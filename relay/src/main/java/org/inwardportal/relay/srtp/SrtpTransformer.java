@@ -26,18 +26,42 @@ public final class SrtpTransformer {
     /** Per-SSRC bookkeeping: RTP rollover and replay (RFC 3711 §3.3.1-2), SRTCP index and replay. */
     private static final class SsrcState {
         final int ssrc;
-        boolean rtpSeen;
-        long highestIndex;
-        long window;
+        final ReplayWindow rtp = new ReplayWindow();
+        final ReplayWindow srtcp = new ReplayWindow();
         int lastSentSeq = -1;
         int sendRoc;
         int srtcpSendIndex;
-        boolean srtcpSeen;
-        int srtcpHighest;
-        long srtcpWindow;
 
         SsrcState(int ssrc) {
             this.ssrc = ssrc;
+        }
+    }
+
+    /** The highest index accepted and a bitmask of the 64 before it (RFC 3711 §3.3.2). */
+    private static final class ReplayWindow {
+        boolean seen;
+        long highest;
+        long bits;
+
+        boolean isReplay(long index) {
+            if (!seen || index > highest) return false;
+            long delta = highest - index;
+            return delta >= REPLAY_WINDOW || (bits & (1L << delta)) != 0;
+        }
+
+        /** Marks an authenticated index as seen. */
+        void accept(long index) {
+            if (!seen) {
+                seen = true;
+                highest = index;
+                bits = 1;
+            } else if (index > highest) {
+                long shift = index - highest;
+                bits = shift >= REPLAY_WINDOW ? 1 : (bits << shift) | 1;
+                highest = index;
+            } else {
+                bits |= 1L << (highest - index);
+            }
         }
     }
 
@@ -106,20 +130,10 @@ public final class SrtpTransformer {
         SsrcState s = state(ssrcOf(scratch, 8));
         if (s == null) return Result.TOO_MANY_SSRCS;
         int seq = ((scratch[2] & 0xff) << 8) | (scratch[3] & 0xff);
-        long index = s.rtpSeen ? estimateIndex(s.highestIndex, seq) : seq;
-        if (s.rtpSeen && isReplay(s.highestIndex, s.window, index)) return Result.REPLAYED;
+        long index = s.rtp.seen ? estimateIndex(s.rtp.highest, seq) : seq;
+        if (s.rtp.isReplay(index)) return Result.REPLAYED;
         if (!cipher.unprotectRtp(scratch, hdr, end, s.ssrc, index)) return Result.AUTH_FAILED;
-        if (!s.rtpSeen) {
-            s.rtpSeen = true;
-            s.highestIndex = index;
-            s.window = 1;
-        } else if (index > s.highestIndex) {
-            long shift = index - s.highestIndex;
-            s.window = shift >= REPLAY_WINDOW ? 1 : (s.window << shift) | 1;
-            s.highestIndex = index;
-        } else {
-            s.window |= 1L << (s.highestIndex - index);
-        }
+        s.rtp.accept(index);
         packet.setBytes(at, scratch, 0, end);
         packet.writerIndex(at + end);
         return Result.OK;
@@ -136,12 +150,6 @@ public final class SrtpTransformer {
             v = (sl - 0x8000 > seq) ? roc + 1 : roc;
         }
         return (v << 16) | seq;
-    }
-
-    private static boolean isReplay(long highest, long window, long index) {
-        if (index > highest) return false;
-        long delta = highest - index;
-        return delta >= REPLAY_WINDOW || (window & (1L << delta)) != 0;
     }
 
     /** Encrypts an RTCP compound packet in place (E flag set), appending the trailer and tag. */
@@ -174,20 +182,10 @@ public final class SrtpTransformer {
         if (s == null) return Result.TOO_MANY_SSRCS;
         int t = cipher.rtcpTrailerAt(len);
         int index = ssrcOf(scratch, t) & 0x7fffffff;
-        if (s.srtcpSeen && isReplay(s.srtcpHighest, s.srtcpWindow, index)) return Result.REPLAYED;
+        if (s.srtcp.isReplay(index)) return Result.REPLAYED;
         int plain = cipher.unprotectRtcp(scratch, len, s.ssrc, index);
         if (plain < 0) return Result.AUTH_FAILED;
-        if (!s.srtcpSeen) {
-            s.srtcpSeen = true;
-            s.srtcpHighest = index;
-            s.srtcpWindow = 1;
-        } else if (index > s.srtcpHighest) {
-            long shift = index - s.srtcpHighest;
-            s.srtcpWindow = shift >= REPLAY_WINDOW ? 1 : (s.srtcpWindow << shift) | 1;
-            s.srtcpHighest = index;
-        } else {
-            s.srtcpWindow |= 1L << (s.srtcpHighest - index);
-        }
+        s.srtcp.accept(index);
         packet.setBytes(at, scratch, 0, plain);
         packet.writerIndex(at + plain);
         return Result.OK;
