@@ -1,0 +1,353 @@
+package org.inwardportal.signaling;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.inwardportal.relay.endpoint.MediaEndpoint;
+import org.inwardportal.relay.endpoint.MediaSink;
+import org.inwardportal.relay.endpoint.PeerSession;
+import org.inwardportal.relay.net.IoTransport;
+import org.inwardportal.relay.sdp.SdpAnswerer;
+import org.inwardportal.relay.sdp.SdpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The signaling WebSocket (protocol v1, docs/signaling.md) on {@code ws://host:port/signal}: a
+ * shard says {@code hello} with its token, then exchanges SDP with the relay's media endpoint.
+ * Every limit has a documented close code or error; a bad message gets an {@code error} naming
+ * the field and the session carries on.
+ */
+public final class SignalingServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SignalingServer.class);
+    static final ObjectMapper JSON = new ObjectMapper();
+    public static final int VERSION = 1;
+    public static final String PATH = "/signal";
+
+    /** How the control plane plugs media in: where a shard's media goes and what the relay sends it. */
+    public interface Hooks {
+        default MediaSink sinkFor(String shardId) {
+            return MediaSink.DISCARD;
+        }
+
+        default Map<String, SdpAnswerer.Track> sendingTo(String shardId) {
+            return Map.of();
+        }
+
+        Hooks NONE = new Hooks() {
+        };
+    }
+
+    private final String host;
+    private final int port;
+    private final SignalingLimits limits;
+    private final ShardAuthenticator authenticator;
+    private final MediaEndpoint endpoint;
+    private final Hooks hooks;
+    private final IoTransport transport = IoTransport.best();
+    private final EventLoopGroup group = transport.newGroup(1, "signaling");
+    private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    private final Map<String, Connection> shards = new ConcurrentHashMap<>();
+    private Channel server;
+
+    public SignalingServer(String host, int port, SignalingLimits limits, ShardAuthenticator authenticator,
+                           MediaEndpoint endpoint, Hooks hooks) {
+        this.host = host;
+        this.port = port;
+        this.limits = limits;
+        this.authenticator = authenticator;
+        this.endpoint = endpoint;
+        this.hooks = hooks;
+    }
+
+    public void start() throws InterruptedException {
+        server = new ServerBootstrap().group(group).channel(transport.serverSocketChannel())
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        long idle = limits.idleTimeout().toMillis();
+                        ch.pipeline().addLast(new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS))
+                                .addLast(new HttpServerCodec())
+                                .addLast(new HttpObjectAggregator(8192))
+                                .addLast(new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                                        .websocketPath(PATH).maxFramePayloadLength(limits.maxMessageBytes()).build()))
+                                .addLast(new WebSocketFrameAggregator(limits.maxMessageBytes()))
+                                .addLast(new Connection());
+                    }
+                }).bind(host, port).sync().channel();
+        log.info("signaling on ws://{}:{}{}", host, port(), PATH);
+    }
+
+    public int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** Connected and authenticated shards. */
+    public List<String> shards() {
+        return List.copyOf(shards.keySet());
+    }
+
+    @Override
+    public void close() {
+        if (server != null) server.close().syncUninterruptibly();
+        shards.values().forEach(c -> c.close(CloseCodes.NORMAL, "relay stopping"));
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    static ObjectNode message(String type) {
+        return JSON.createObjectNode().put("type", type);
+    }
+
+    /** One WebSocket connection: the protocol state machine. Runs on its channel's event loop. */
+    private final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
+        private Channel channel;
+        private InetAddress address;
+        private String shardId;
+        private boolean authenticating;
+        private final String sessionId = UUID.randomUUID().toString();
+        private PeerSession media;
+        private double tokens;
+        private long lastRefill;
+        private boolean counted;
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+                channel = ctx.channel();
+                address = ((InetSocketAddress) channel.remoteAddress()).getAddress();
+                counted = true;
+                if (perAddress.computeIfAbsent(address, a -> new AtomicInteger()).incrementAndGet() > limits.connectionsPerAddress()) {
+                    close(CloseCodes.TOO_MANY_CONNECTIONS, "more than " + limits.connectionsPerAddress() + " connections from this address");
+                    return;
+                }
+                tokens = limits.messagesPerSecond();
+                lastRefill = System.nanoTime();
+                ctx.executor().schedule(() -> {
+                    if (shardId == null && channel.isActive()) {
+                        close(CloseCodes.HELLO_TIMEOUT, "no hello within " + limits.helloTimeout().toSeconds() + " s");
+                    }
+                }, limits.helloTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } else if (evt instanceof IdleStateEvent) {
+                close(CloseCodes.IDLE_TIMEOUT, "idle for " + limits.idleTimeout().toSeconds() + " s");
+            }
+            super.userEventTriggered(ctx, evt);
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+            if (!(frame instanceof TextWebSocketFrame text)) {
+                error(ErrorCode.MALFORMED_JSON, null, "messages are JSON text frames");
+                return;
+            }
+            if (!allowMessage()) {
+                close(CloseCodes.RATE_LIMITED, "more than " + limits.messagesPerSecond() + " messages per second");
+                return;
+            }
+            JsonNode msg;
+            try {
+                msg = JSON.readTree(text.text());
+            } catch (Exception e) {
+                error(ErrorCode.MALFORMED_JSON, null, "not valid JSON: " + oneLine(e.getMessage()));
+                return;
+            }
+            if (msg == null || !msg.isObject()) {
+                error(ErrorCode.MALFORMED_JSON, null, "a message is a JSON object");
+                return;
+            }
+            String type = msg.path("type").asText(null);
+            if (type == null) {
+                error(ErrorCode.MISSING_FIELD, "type", "every message has a string 'type'");
+                return;
+            }
+            if (!type.equals("hello") && !type.equals("ping") && shardId == null) {
+                error(ErrorCode.NOT_AUTHENTICATED, null, "say hello first");
+                return;
+            }
+            switch (type) {
+                case "hello" -> hello(msg);
+                case "ping" -> {
+                    ObjectNode pong = message("pong");
+                    if (msg.has("id")) pong.set("id", msg.get("id"));
+                    send(pong);
+                }
+                case "offer" -> offer(msg);
+                case "answer" -> answer(msg);
+                case "candidate" -> {
+                    // The relay is ICE-lite: it never needs remote candidates; accepted for compatibility.
+                    if (!msg.path("candidate").isTextual()) error(ErrorCode.MISSING_FIELD, "candidate", "candidate needs 'candidate'");
+                }
+                case "bye" -> close(CloseCodes.NORMAL, "bye");
+                default -> error(ErrorCode.UNKNOWN_TYPE, "type", "unknown message type '" + type + "'");
+            }
+        }
+
+        /** A token bucket: {@code messagesPerSecond} per second, bursts up to the same. */
+        private boolean allowMessage() {
+            long now = System.nanoTime();
+            tokens = Math.min(limits.messagesPerSecond(), tokens + (now - lastRefill) / 1e9 * limits.messagesPerSecond());
+            lastRefill = now;
+            if (tokens < 1) return false;
+            tokens -= 1;
+            return true;
+        }
+
+        private void hello(JsonNode msg) {
+            if (shardId != null || authenticating) {
+                error(ErrorCode.INVALID_FIELD, "type", "hello was already said");
+                return;
+            }
+            if (!msg.has("v")) {
+                error(ErrorCode.MISSING_FIELD, "v", "hello needs the protocol version 'v'");
+                return;
+            }
+            if (msg.path("v").asInt(-1) != VERSION) {
+                close(CloseCodes.UNSUPPORTED_VERSION, "this relay speaks protocol version " + VERSION);
+                return;
+            }
+            String role = msg.path("role").asText(null);
+            if (role == null) {
+                error(ErrorCode.MISSING_FIELD, "role", "hello needs 'role'");
+                return;
+            }
+            if (!role.equals("shard")) {
+                error(ErrorCode.INVALID_FIELD, "role", "role must be 'shard' (spectator invites arrive with the spectator page)");
+                return;
+            }
+            String shard = msg.path("shard").asText(null);
+            String token = msg.path("token").asText(null);
+            if (shard == null || shard.isBlank()) {
+                error(ErrorCode.MISSING_FIELD, "shard", "a shard says its id in 'shard'");
+                return;
+            }
+            if (token == null) {
+                error(ErrorCode.MISSING_FIELD, "token", "a shard authenticates with 'token'");
+                return;
+            }
+            authenticating = true;
+            Thread.ofVirtual().start(() -> {
+                boolean ok;
+                try {
+                    ok = authenticator.authenticate(shard, token);
+                } catch (RuntimeException e) {
+                    log.warn("shard authentication failed with an error: {}", e.toString());
+                    ok = false;
+                }
+                boolean accepted = ok;
+                channel.eventLoop().execute(() -> authenticated(shard, accepted));
+            });
+        }
+
+        private void authenticated(String shard, boolean ok) {
+            authenticating = false;
+            if (!ok) {
+                // The same fixed delay for every failure, so timing tells nothing; then a documented close.
+                channel.eventLoop().schedule(() -> close(CloseCodes.AUTHENTICATION_FAILED, "authentication failed"),
+                        limits.authFailureDelay().toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            }
+            shardId = shard;
+            Connection previous = shards.put(shard, this);
+            if (previous != null && previous != this) {
+                previous.channel.eventLoop().execute(() -> previous.close(CloseCodes.REPLACED, "replaced by a new connection of shard " + shard));
+            }
+            ObjectNode welcome = message("welcome").put("v", VERSION).put("session", sessionId).put("shard", shard);
+            welcome.putArray("iceServers");
+            send(welcome);
+            log.info("shard {} connected from {}", shard, address.getHostAddress());
+        }
+
+        private void offer(JsonNode msg) {
+            String sdp = msg.path("sdp").asText(null);
+            if (sdp == null) {
+                error(ErrorCode.MISSING_FIELD, "sdp", "offer needs 'sdp'");
+                return;
+            }
+            try {
+                if (media != null) endpoint.close(media, "replaced by a new offer");
+                media = endpoint.accept(sdp, hooks.sendingTo(shardId), true, hooks.sinkFor(shardId));
+                send(message("answer").put("sdp", media.answerSdp()));
+            } catch (SdpException e) {
+                error(ErrorCode.BAD_SDP, "sdp", e.getMessage());
+            }
+        }
+
+        private void answer(JsonNode msg) {
+            String sdp = msg.path("sdp").asText(null);
+            if (sdp == null) {
+                error(ErrorCode.MISSING_FIELD, "sdp", "answer needs 'sdp'");
+                return;
+            }
+            if (media == null) {
+                error(ErrorCode.NO_SESSION, "type", "no offer from the relay is waiting for an answer");
+                return;
+            }
+            try {
+                endpoint.applyAnswer(media, sdp);
+            } catch (SdpException e) {
+                error(ErrorCode.BAD_SDP, "sdp", e.getMessage());
+            }
+        }
+
+        /** Sends a relay offer (e.g. adding per-speaker tracks) on this connection. */
+        void send(ObjectNode m) {
+            if (channel != null && channel.isActive()) channel.writeAndFlush(new TextWebSocketFrame(m.toString()));
+        }
+
+        private void error(ErrorCode code, String field, String text) {
+            ObjectNode e = message("error").put("code", code.wire()).put("message", text);
+            if (field != null) e.put("field", field);
+            send(e);
+        }
+
+        void close(int code, String reason) {
+            if (channel == null || !channel.isActive()) return;
+            channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(f -> channel.close());
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            if (counted && address != null) {
+                AtomicInteger n = perAddress.get(address);
+                if (n != null && n.decrementAndGet() <= 0) perAddress.remove(address, n);
+            }
+            if (shardId != null) shards.remove(shardId, this);
+            if (media != null) endpoint.close(media, "signaling connection closed");
+            super.channelInactive(ctx);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.debug("signaling connection closed: {}", cause.toString());
+            ctx.close();
+        }
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse("").trim();
+    }
+}

@@ -1,0 +1,234 @@
+package org.inwardportal.signaling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.Unpooled;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.inwardportal.relay.endpoint.MediaEndpoint;
+import org.inwardportal.relay.endpoint.MediaSink;
+import org.inwardportal.relay.endpoint.PeerSession;
+import org.inwardportal.relay.peer.LightPeer;
+import org.inwardportal.relay.rtp.MediaFrame;
+import org.inwardportal.relay.sdp.SdpAnswerer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SignalingServerTest {
+    static final Duration T = Duration.ofSeconds(5);
+    static final String TOKEN = "ipt_good-token-for-alpha";
+    private final InetAddress loopback = InetAddress.getLoopbackAddress();
+    private MediaEndpoint endpoint;
+    private SignalingServer server;
+    private final List<byte[]> media = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<PeerSession> connected = new CompletableFuture<>();
+
+    private SignalingServer start(SignalingLimits limits) throws Exception {
+        endpoint = new MediaEndpoint(new MediaEndpoint.Config("127.0.0.1", 0, List.of(loopback), Duration.ofSeconds(30)),
+                new SimpleMeterRegistry());
+        endpoint.start();
+        server = new SignalingServer("127.0.0.1", 0, limits, (shard, token) -> shard.startsWith("alpha") && token.equals(TOKEN),
+                endpoint, new SignalingServer.Hooks() {
+                    @Override
+                    public MediaSink sinkFor(String shardId) {
+                        return new MediaSink() {
+                            @Override
+                            public void onMedia(PeerSession s, MediaFrame f) {
+                                byte[] b = new byte[f.payloadLength];
+                                f.copyPayload(b);
+                                media.add(b);
+                            }
+
+                            @Override
+                            public void onConnected(PeerSession s) {
+                                connected.complete(s);
+                            }
+                        };
+                    }
+
+                    @Override
+                    public Map<String, SdpAnswerer.Track> sendingTo(String shardId) {
+                        return Map.of("audio", new SdpAnswerer.Track(0xD15C0, "discord", "mix"));
+                    }
+                });
+        server.start();
+        return server;
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) server.close();
+        if (endpoint != null) endpoint.close();
+    }
+
+    @Test
+    void aShardSaysHelloOffersAndAudioFlowsBothWaysThroughTheEndpoint() throws Exception {
+        start(SignalingLimits.defaults());
+        try (WsClient ws = new WsClient(server.port()); LightPeer peer = new LightPeer(loopback)) {
+            ws.hello("alpha", TOKEN);
+            JsonNode welcome = ws.next(T);
+            assertThat(welcome.path("type").asText()).isEqualTo("welcome");
+            assertThat(welcome.path("v").asInt()).isEqualTo(1);
+            assertThat(welcome.path("shard").asText()).isEqualTo("alpha");
+            assertThat(welcome.path("session").asText()).isNotBlank();
+            ws.send(WsClient.JSON.createObjectNode().put("type", "offer").put("sdp", peer.offer()).toString());
+            JsonNode answer = ws.next(T);
+            assertThat(answer.path("type").asText()).isEqualTo("answer");
+            peer.connect(answer.path("sdp").asText());
+            PeerSession session = connected.get(5, TimeUnit.SECONDS);
+            for (int i = 0; i < 10; i++) peer.sendOpus(7, i, 960L * i, ("world-" + i).getBytes(), 20);
+            long deadline = System.nanoTime() + T.toNanos();
+            while (media.size() < 10 && System.nanoTime() < deadline) Thread.sleep(10);
+            assertThat(media).hasSize(10);
+            assertThat(new String(media.get(9), StandardCharsets.UTF_8)).isEqualTo("world-9");
+            endpoint.send(session, Unpooled.buffer().writeByte(0x80).writeByte(111).writeShort(1).writeInt(960).writeInt(0xD15C0)
+                    .writeBytes("discord-voice".getBytes()));
+            byte[] back = peer.receiveRtp(2000);
+            assertThat(new String(back, 12, back.length - 12, StandardCharsets.UTF_8)).isEqualTo("discord-voice");
+            ws.send("{\"type\":\"bye\"}");
+            assertThat(ws.closeCode(T)).isEqualTo(CloseCodes.NORMAL);
+            deadline = System.nanoTime() + T.toNanos();
+            while (session.state() != PeerSession.State.CLOSED && System.nanoTime() < deadline) Thread.sleep(10);
+            assertThat(session.state()).as("bye frees the media session").isEqualTo(PeerSession.State.CLOSED);
+        }
+    }
+
+    @Test
+    void aWrongTokenClosesWithTheDocumentedCodeAfterAFixedDelay() throws Exception {
+        start(SignalingLimits.defaults());
+        try (WsClient ws = new WsClient(server.port())) {
+            long t0 = System.nanoTime();
+            ws.hello("alpha", "ipt_wrong");
+            assertThat(ws.closeCode(T)).isEqualTo(CloseCodes.AUTHENTICATION_FAILED);
+            assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(450);
+        }
+        try (WsClient ws = new WsClient(server.port())) {
+            ws.hello("unknown-shard", TOKEN);
+            assertThat(ws.closeCode(T)).isEqualTo(CloseCodes.AUTHENTICATION_FAILED);
+        }
+    }
+
+    @Test
+    void badMessagesGetAnErrorNamingTheFieldAndTheSessionCarriesOn() throws Exception {
+        start(SignalingLimits.defaults());
+        try (WsClient ws = new WsClient(server.port())) {
+            ws.send("{\"type\":\"offer\",\"sdp\":\"v=0\"}");
+            assertThat(ws.next(T).path("code").asText()).isEqualTo("not_authenticated");
+            ws.send("{not json");
+            assertThat(ws.next(T).path("code").asText()).isEqualTo("malformed_json");
+            ws.send("[1,2]");
+            assertThat(ws.next(T).path("code").asText()).isEqualTo("malformed_json");
+            ws.send("{\"no\":\"type\"}");
+            JsonNode missingType = ws.next(T);
+            assertThat(missingType.path("code").asText()).isEqualTo("missing_field");
+            assertThat(missingType.path("field").asText()).isEqualTo("type");
+            ws.send("{\"type\":\"hello\",\"v\":1,\"role\":\"shard\",\"token\":\"x\"}");
+            JsonNode noShard = ws.next(T);
+            assertThat(noShard.path("field").asText()).isEqualTo("shard");
+            ws.send("{\"type\":\"hello\",\"v\":1,\"role\":\"viewer\"}");
+            assertThat(ws.next(T).path("field").asText()).isEqualTo("role");
+            ws.hello("alpha", TOKEN);
+            assertThat(ws.next(T).path("type").asText()).isEqualTo("welcome");
+            ws.send("{\"type\":\"teleport\"}");
+            JsonNode unknown = ws.next(T);
+            assertThat(unknown.path("code").asText()).isEqualTo("unknown_type");
+            assertThat(unknown.path("message").asText()).contains("teleport");
+            ws.send("{\"type\":\"offer\"}");
+            assertThat(ws.next(T).path("field").asText()).isEqualTo("sdp");
+            ws.send("{\"type\":\"offer\",\"sdp\":\"this is not SDP\"}");
+            JsonNode badSdp = ws.next(T);
+            assertThat(badSdp.path("code").asText()).isEqualTo("bad_sdp");
+            assertThat(badSdp.path("message").asText()).contains("line 1");
+            ws.send("{\"type\":\"answer\",\"sdp\":\"v=0\"}");
+            assertThat(ws.next(T).path("code").asText()).isEqualTo("no_session");
+            ws.send("{\"type\":\"ping\",\"id\":42}");
+            JsonNode pong = ws.next(T);
+            assertThat(pong.path("type").asText()).isEqualTo("pong");
+            assertThat(pong.path("id").asInt()).isEqualTo(42);
+        }
+    }
+
+    @Test
+    void limitsCloseWithTheirCodes() throws Exception {
+        start(new SignalingLimits(1024, 20, 3, Duration.ofSeconds(1), Duration.ofMillis(700), Duration.ofMillis(100)));
+        try (WsClient big = new WsClient(server.port())) {
+            big.send("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(2000) + "\"}");
+            assertThat(big.closeCode(T)).isEqualTo(CloseCodes.TOO_LARGE);
+        }
+        try (WsClient chatty = new WsClient(server.port())) {
+            for (int i = 0; i < 100; i++) chatty.send("{\"type\":\"ping\"}");
+            assertThat(chatty.closeCode(T)).isEqualTo(CloseCodes.RATE_LIMITED);
+        }
+        try (WsClient silent = new WsClient(server.port())) {
+            assertThat(silent.closeCode(T)).isEqualTo(CloseCodes.HELLO_TIMEOUT);
+        }
+        try (WsClient old = new WsClient(server.port())) {
+            old.send("{\"type\":\"hello\",\"v\":2,\"role\":\"shard\",\"shard\":\"alpha\",\"token\":\"x\"}");
+            assertThat(old.closeCode(T)).isEqualTo(CloseCodes.UNSUPPORTED_VERSION);
+        }
+        try (WsClient idle = new WsClient(server.port())) {
+            idle.hello("alpha", TOKEN);
+            assertThat(idle.next(T).path("type").asText()).isEqualTo("welcome");
+            assertThat(idle.closeCode(T)).as("nothing said for a second").isEqualTo(CloseCodes.IDLE_TIMEOUT);
+        }
+        List<WsClient> many = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) many.add(new WsClient(server.port()));
+            try (WsClient fourth = new WsClient(server.port())) {
+                assertThat(fourth.closeCode(T)).isEqualTo(CloseCodes.TOO_MANY_CONNECTIONS);
+            }
+        } finally {
+            many.forEach(WsClient::close);
+        }
+    }
+
+    @Test
+    void aSecondConnectionOfTheSameShardReplacesTheFirst() throws Exception {
+        start(SignalingLimits.defaults());
+        try (WsClient first = new WsClient(server.port()); WsClient second = new WsClient(server.port())) {
+            first.hello("alpha", TOKEN);
+            assertThat(first.next(T).path("type").asText()).isEqualTo("welcome");
+            second.hello("alpha", TOKEN);
+            assertThat(second.next(T).path("type").asText()).isEqualTo("welcome");
+            assertThat(first.closeCode(T)).isEqualTo(CloseCodes.REPLACED);
+            second.send("{\"type\":\"ping\"}");
+            assertThat(second.next(T).path("type").asText()).isEqualTo("pong");
+            assertThat(server.shards()).containsExactly("alpha");
+        }
+    }
+
+    @Test
+    void twoHundredShardsConnectAtOnce() throws Exception {
+        start(new SignalingLimits(64 * 1024, 50, 250, Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofMillis(100)));
+        List<WsClient> clients = new ArrayList<>();
+        try {
+            List<CompletableFuture<WsClient>> opening = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                int n = i;
+                opening.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        WsClient c = new WsClient(server.port());
+                        c.hello("alpha-" + n, TOKEN);
+                        return c;
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+            }
+            for (CompletableFuture<WsClient> f : opening) clients.add(f.get(30, TimeUnit.SECONDS));
+            for (WsClient c : clients) assertThat(c.next(Duration.ofSeconds(15)).path("type").asText()).isEqualTo("welcome");
+            assertThat(server.shards()).hasSize(200);
+        } finally {
+            clients.forEach(WsClient::close);
+        }
+    }
+}
