@@ -6,6 +6,7 @@ import org.inwardportal.control.config.Config;
 import org.inwardportal.control.config.ConfigKeys;
 import org.inwardportal.control.discord.DiscordService;
 import org.inwardportal.control.media.MediaService;
+import org.inwardportal.control.signaling.SignalingService;
 import org.inwardportal.control.lifecycle.Daemon;
 import org.inwardportal.control.metrics.PortalMetrics;
 import org.inwardportal.control.ops.OpsHttpServer;
@@ -23,6 +24,7 @@ public final class Portal implements AutoCloseable {
     private final Database database;
     private final DiscordService discord;
     private final MediaService media;
+    private final SignalingService signaling;
     private final OpsHttpServer http;
     private final Daemon daemon;
 
@@ -35,7 +37,8 @@ public final class Portal implements AutoCloseable {
                 new OpsRoutes(() -> self[0].health(), () -> self[0].ready(), metrics::scrape));
         this.discord = new DiscordService(config.get(ConfigKeys.DISCORD_TOKENS));
         this.media = new MediaService(config, metrics.registry());
-        this.daemon = new Daemon(List.of(database, media, discord, http));
+        this.signaling = new SignalingService(config, database, media);
+        this.daemon = new Daemon(List.of(database, media, signaling, discord, http));
         self[0] = daemon;
     }
 

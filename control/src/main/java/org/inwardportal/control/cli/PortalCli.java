@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = PortalCli.VersionProvider.class,
         description = "Inward Portal: relays a VR world's audio and video to Discord voice and browsers.",
-        subcommands = {RunCommand.class, ConfigCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ConfigCommand.class, TokenCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class PortalCli {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILED = 1;
@@ -26,6 +26,9 @@ public final class PortalCli {
             public <K> K create(Class<K> cls) throws Exception {
                 if (cls == RunCommand.class) return cls.cast(new RunCommand(env));
                 if (cls == ConfigCommand.CheckCommand.class) return cls.cast(new ConfigCommand.CheckCommand(env));
+                if (cls == TokenCommand.Create.class) return cls.cast(new TokenCommand.Create(env));
+                if (cls == TokenCommand.Revoke.class) return cls.cast(new TokenCommand.Revoke(env));
+                if (cls == TokenCommand.ListTokens.class) return cls.cast(new TokenCommand.ListTokens(env));
                 return CommandLine.defaultFactory().create(cls);
             }
         });

@@ -60,6 +60,32 @@ public final class ConfigKeys {
             ValueTypes.DURATION_TYPE, Duration.ofSeconds(30),
             "A peer without a valid ICE check for this long is closed and its resources freed (RFC 7675).");
 
+    public static final ConfigKey<String> SIGNALING_HOST = new ConfigKey<>("signaling.host", ValueTypes.HOST, "127.0.0.1",
+            "Address the signaling WebSocket (ws://host:port/signal) listens on.");
+
+    public static final ConfigKey<Integer> SIGNALING_PORT = new ConfigKey<>("signaling.port", ValueTypes.PORT, 8481,
+            "Port of the signaling WebSocket. 0 picks a free port.");
+
+    public static final ConfigKey<Integer> SIGNALING_MAX_MESSAGE_BYTES = new ConfigKey<>("signaling.max-message-bytes",
+            ValueTypes.intRange(1024, 16 << 20, "size in bytes"), 64 * 1024,
+            "Largest signaling message; a larger one closes the connection with 1009.");
+
+    public static final ConfigKey<Integer> SIGNALING_MESSAGES_PER_SECOND = new ConfigKey<>("signaling.messages-per-second",
+            ValueTypes.intRange(1, 100_000, "rate"), 50,
+            "Messages per second per connection (bursts up to the same); more closes the connection with 4008.");
+
+    public static final ConfigKey<Integer> SIGNALING_CONNECTIONS_PER_ADDRESS = new ConfigKey<>("signaling.connections-per-address",
+            ValueTypes.intRange(1, 100_000, "count"), 20,
+            "Open signaling connections allowed from one remote address; more are closed with 4029.");
+
+    public static final ConfigKey<Duration> SIGNALING_IDLE_TIMEOUT = new ConfigKey<>("signaling.idle-timeout",
+            ValueTypes.DURATION_TYPE, Duration.ofSeconds(60),
+            "A connection that sends nothing (not even ping) for this long is closed with 4011.");
+
+    public static final ConfigKey<Duration> SIGNALING_HELLO_TIMEOUT = new ConfigKey<>("signaling.hello-timeout",
+            ValueTypes.DURATION_TYPE, Duration.ofSeconds(10),
+            "Time allowed between connecting and a successful hello; then the connection is closed with 4001.");
+
     public static final ConfigKey<String> LOG_FORMAT = new ConfigKey<>("log.format", ValueTypes.oneOf("text", "json"), "text",
             "text: one readable line per event; json: one JSON object per line, for log shippers.");
 
@@ -76,6 +102,8 @@ public final class ConfigKeys {
             HTTP_HOST, HTTP_PORT, API_SECRET,
             DISCORD_TOKENS,
             MEDIA_HOST, MEDIA_PORT, MEDIA_ADDRESSES, MEDIA_CONSENT_TIMEOUT,
+            SIGNALING_HOST, SIGNALING_PORT, SIGNALING_MAX_MESSAGE_BYTES, SIGNALING_MESSAGES_PER_SECOND,
+            SIGNALING_CONNECTIONS_PER_ADDRESS, SIGNALING_IDLE_TIMEOUT, SIGNALING_HELLO_TIMEOUT,
             LOG_FORMAT, LOG_LEVEL,
             SHUTDOWN_TIMEOUT);
 

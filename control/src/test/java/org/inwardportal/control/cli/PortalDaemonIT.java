@@ -32,7 +32,7 @@ class PortalDaemonIT {
     @Test
     void withNoConfigurationItStartsInLocalModeAnswersOpsEndpointsAndStopsCleanlyOnSigterm() throws Exception {
         // Only the port is chosen (0 = free port), so parallel runs never collide; everything else is default.
-        try (PortalProcess p = new PortalProcess(dir, Map.of("PORTAL_HTTP_PORT", "0", "PORTAL_MEDIA_PORT", "0"), "run")) {
+        try (PortalProcess p = new PortalProcess(dir, Map.of("PORTAL_HTTP_PORT", "0", "PORTAL_MEDIA_PORT", "0", "PORTAL_SIGNALING_PORT", "0"), "run")) {
             Matcher m = p.awaitStdout("http listening on http://127\\.0\\.0\\.1:(\\d+)", START);
             int port = Integer.parseInt(m.group(1));
             p.awaitStdout("RunCommand .*\\] ready: ", START);
@@ -57,7 +57,7 @@ class PortalDaemonIT {
 
     @Test
     void ctrlCStopsCleanlyToo() throws Exception {
-        try (PortalProcess p = new PortalProcess(dir, Map.of("PORTAL_HTTP_PORT", "0", "PORTAL_MEDIA_PORT", "0"), "run")) {
+        try (PortalProcess p = new PortalProcess(dir, Map.of("PORTAL_HTTP_PORT", "0", "PORTAL_MEDIA_PORT", "0", "PORTAL_SIGNALING_PORT", "0"), "run")) {
             p.awaitStdout("RunCommand .*\\] ready: ", START);
             p.signal("INT");
             assertThat(p.awaitExit(Duration.ofSeconds(20))).isZero();
@@ -72,6 +72,8 @@ class PortalDaemonIT {
                 http:
                   port: 0
                 media:
+                  port: 0
+                signaling:
                   port: 0
                 api:
                   secret: do-not-log-this-secret-123
@@ -110,7 +112,7 @@ class PortalDaemonIT {
     @Test
     void aPortInUseFailsStartupWithOneClearLine() throws Exception {
         try (var busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
-             PortalProcess p = new PortalProcess(dir, Map.of("PORTAL_HTTP_PORT", String.valueOf(busy.getLocalPort()), "PORTAL_MEDIA_PORT", "0"), "run")) {
+             PortalProcess p = new PortalProcess(dir, Map.of("PORTAL_HTTP_PORT", String.valueOf(busy.getLocalPort()), "PORTAL_MEDIA_PORT", "0", "PORTAL_SIGNALING_PORT", "0"), "run")) {
             assertThat(p.awaitExit(Duration.ofSeconds(30))).isEqualTo(1);
             assertThat(p.stdout()).containsPattern("ERROR .*http failed to start: cannot listen on 127\\.0\\.0\\.1:" + busy.getLocalPort());
             assertThat(p.stdout()).doesNotContain("\tat ");
@@ -121,7 +123,7 @@ class PortalDaemonIT {
     void withATokenButNoDaveImplementationItRefusesToConnectToDiscordAndSaysWhy() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeFalse(org.inwardportal.discord.voice.DaveSupport.probe().available(),
                 "libdave loads on this host: the refusal cannot happen here");
-        try (PortalProcess p = new PortalProcess(dir, Map.of("PORTAL_HTTP_PORT", "0", "PORTAL_MEDIA_PORT", "0",
+        try (PortalProcess p = new PortalProcess(dir, Map.of("PORTAL_HTTP_PORT", "0", "PORTAL_MEDIA_PORT", "0", "PORTAL_SIGNALING_PORT", "0",
                 "PORTAL_DISCORD_TOKENS", "secret-bot-token-1"), "run")) {
             assertThat(p.awaitExit(Duration.ofSeconds(60))).isEqualTo(1);
             assertThat(p.stdout()).containsPattern("ERROR .*discord failed to start: cannot connect to Discord, which requires"
@@ -142,6 +144,61 @@ class PortalDaemonIT {
                     .containsPattern("http\\.port +=? 8480 +\\(default\\)")
                     .containsPattern("discord\\.tokens +=? 2 x <redacted>")
                     .doesNotContain("env-secret-0123456789", "pw-in-url", "tok-aaaa", "tok-bbbb");
+        }
+    }
+
+    @Test
+    void aShardTokenCreatedWithTheCliLetsTheShardInAndRevokingItKeepsTheNextConnectionOut() throws Exception {
+        String token;
+        try (PortalProcess p = new PortalProcess(dir, Map.of(), "token", "create", "--shard", "alpha")) {
+            assertThat(p.awaitExit(Duration.ofSeconds(60))).isZero();
+            token = p.stdout().lines().filter(l -> l.startsWith("ipt_")).findFirst().orElseThrow();
+        }
+        try (PortalProcess p = new PortalProcess(dir, Map.of(), "token", "list")) {
+            assertThat(p.awaitExit(Duration.ofSeconds(60))).isZero();
+            assertThat(p.stdout()).contains("alpha").doesNotContain(token);
+        }
+        try (PortalProcess daemon = new PortalProcess(dir, Map.of("PORTAL_HTTP_PORT", "0", "PORTAL_MEDIA_PORT", "0",
+                "PORTAL_SIGNALING_PORT", "0"), "run")) {
+            int port = Integer.parseInt(daemon.awaitStdout("signaling on ws://127\\.0\\.0\\.1:(\\d+)/signal", START).group(1));
+            daemon.awaitStdout("RunCommand .*\\] ready: ", START);
+            assertThat(hello(port, "alpha", token)).isEqualTo("welcome");
+            try (PortalProcess p = new PortalProcess(dir, Map.of(), "token", "revoke", "--shard", "alpha")) {
+                assertThat(p.awaitExit(Duration.ofSeconds(60))).isZero();
+            }
+            assertThat(hello(port, "alpha", token)).isEqualTo("closed 4003");
+            assertThat(daemon.stdout()).doesNotContain(token);
+            daemon.terminate();
+            assertThat(daemon.awaitExit(Duration.ofSeconds(20))).isZero();
+        }
+    }
+
+    /** Says hello on a fresh signaling connection; returns the answer's type, or "closed CODE". */
+    private static String hello(int port, String shard, String token) throws Exception {
+        java.util.concurrent.CompletableFuture<String> result = new java.util.concurrent.CompletableFuture<>();
+        java.net.http.WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/signal"), new java.net.http.WebSocket.Listener() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data, boolean last) {
+                        try {
+                            result.complete(new ObjectMapper().readTree(data.toString()).path("type").asText());
+                        } catch (Exception e) {
+                            result.completeExceptionally(e);
+                        }
+                        return null;
+                    }
+
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket w, int code, String reason) {
+                        result.complete("closed " + code);
+                        return null;
+                    }
+                }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        ws.sendText("{\"type\":\"hello\",\"v\":1,\"role\":\"shard\",\"shard\":\"" + shard + "\",\"token\":\"" + token + "\"}", true);
+        try {
+            return result.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            ws.abort();
         }
     }
 

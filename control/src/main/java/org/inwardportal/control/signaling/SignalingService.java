@@ -1,0 +1,68 @@
+package org.inwardportal.control.signaling;
+
+import java.time.Duration;
+import org.inwardportal.control.config.Config;
+import org.inwardportal.control.config.ConfigKeys;
+import org.inwardportal.control.lifecycle.Component;
+import org.inwardportal.control.lifecycle.Health;
+import org.inwardportal.control.media.MediaService;
+import org.inwardportal.control.store.Database;
+import org.inwardportal.control.tokens.ShardTokens;
+import org.inwardportal.signaling.SignalingLimits;
+import org.inwardportal.signaling.SignalingServer;
+
+/** The signaling WebSocket as a daemon component: shards authenticate with their tokens from the store. */
+public final class SignalingService implements Component {
+    private final String host;
+    private final int port;
+    private final SignalingLimits limits;
+    private final Database database;
+    private final MediaService media;
+    private volatile SignalingServer server;
+    private volatile Health health = Health.starting();
+
+    public SignalingService(Config c, Database database, MediaService media) {
+        this.host = c.get(ConfigKeys.SIGNALING_HOST);
+        this.port = c.get(ConfigKeys.SIGNALING_PORT);
+        this.limits = new SignalingLimits(c.get(ConfigKeys.SIGNALING_MAX_MESSAGE_BYTES), c.get(ConfigKeys.SIGNALING_MESSAGES_PER_SECOND),
+                c.get(ConfigKeys.SIGNALING_CONNECTIONS_PER_ADDRESS), c.get(ConfigKeys.SIGNALING_IDLE_TIMEOUT),
+                c.get(ConfigKeys.SIGNALING_HELLO_TIMEOUT), Duration.ofMillis(500));
+        this.database = database;
+        this.media = media;
+    }
+
+    @Override
+    public String name() {
+        return "signaling";
+    }
+
+    public SignalingServer server() {
+        return server;
+    }
+
+    @Override
+    public void start() throws Exception {
+        SignalingServer s = new SignalingServer(host, port, limits, new ShardTokens(database.dataSource()), media.endpoint(),
+                SignalingServer.Hooks.NONE);
+        try {
+            s.start();
+        } catch (Exception e) {
+            s.close();
+            throw new IllegalStateException("cannot listen on " + host + ":" + port + " (" + e.getMessage() + ")", e);
+        }
+        server = s;
+        health = Health.ready("ws://" + host + ":" + s.port() + SignalingServer.PATH);
+    }
+
+    @Override
+    public void stop(Duration budget) {
+        health = Health.stopped();
+        SignalingServer s = server;
+        if (s != null) s.close();
+    }
+
+    @Override
+    public Health health() {
+        return health;
+    }
+}
