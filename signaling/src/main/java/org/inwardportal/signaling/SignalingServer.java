@@ -59,6 +59,14 @@ public final class SignalingServer implements AutoCloseable {
             return Map.of();
         }
 
+        /** A validated {@code room.state} from the shard. */
+        default void roomState(String shardId, RoomState state) {
+        }
+
+        /** A {@code chat} line from the world (a player speaking in text). */
+        default void chat(String shardId, String fromPlayerId, String fromName, String text) {
+        }
+
         Hooks NONE = new Hooks() {
         };
     }
@@ -105,6 +113,47 @@ public final class SignalingServer implements AutoCloseable {
 
     public int port() {
         return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /**
+     * Sends a relay message to a connected shard ({@code speakers}, {@code chat}, {@code moderation},
+     * a relay {@code offer}); false if the shard is not connected. Thread-safe.
+     */
+    public boolean sendTo(String shardId, ObjectNode message) {
+        Connection c = shards.get(shardId);
+        if (c == null || c.channel == null) return false;
+        c.channel.eventLoop().execute(() -> c.send(message));
+        return true;
+    }
+
+    /** {@code speakers}: which Discord member is on which track, so the world can place each voice. */
+    public static ObjectNode speakers(List<Speaker> speakers) {
+        ObjectNode m = message("speakers");
+        var list = m.putArray("speakers");
+        for (Speaker s : speakers) {
+            ObjectNode o = list.addObject().put("id", s.discordId()).put("name", s.name()).put("track", s.trackId());
+            if (s.avatarUrl() != null) o.put("avatar", s.avatarUrl());
+        }
+        return m;
+    }
+
+    /** A Discord member on a track toward the shard. */
+    public record Speaker(String discordId, String name, String avatarUrl, String trackId) {
+    }
+
+    /** {@code chat} from Discord into the world. */
+    public static ObjectNode chat(String discordId, String name, String text) {
+        ObjectNode m = message("chat").put("text", text);
+        m.putObject("from").put("id", discordId).put("name", name).put("discord", true);
+        return m;
+    }
+
+    /** {@code moderation}: kick, mute or unmute a player, with who asked. */
+    public static ObjectNode moderation(String action, String playerId, String byDiscordId, String byName) {
+        if (!List.of("kick", "mute", "unmute").contains(action)) throw new IllegalArgumentException("unknown moderation action " + action);
+        ObjectNode m = message("moderation").put("action", action).put("player", playerId);
+        m.putObject("by").put("id", byDiscordId).put("name", byName);
+        return m;
     }
 
     /** Connected and authenticated shards. */
@@ -201,6 +250,8 @@ public final class SignalingServer implements AutoCloseable {
                     // The relay is ICE-lite: it never needs remote candidates; accepted for compatibility.
                     if (!msg.path("candidate").isTextual()) error(ErrorCode.MISSING_FIELD, "candidate", "candidate needs 'candidate'");
                 }
+                case "room.state" -> roomState(msg);
+                case "chat" -> chat(msg);
                 case "bye" -> close(CloseCodes.NORMAL, "bye");
                 default -> error(ErrorCode.UNKNOWN_TYPE, "type", "unknown message type '" + type + "'");
             }
@@ -279,6 +330,32 @@ public final class SignalingServer implements AutoCloseable {
             welcome.putArray("iceServers");
             send(welcome);
             log.info("shard {} connected from {}", shard, address.getHostAddress());
+        }
+
+        private void roomState(JsonNode msg) {
+            try {
+                hooks.roomState(shardId, RoomState.from(msg));
+            } catch (RoomState.Invalid e) {
+                error(e.missing ? ErrorCode.MISSING_FIELD : ErrorCode.INVALID_FIELD, e.field, e.getMessage());
+            }
+        }
+
+        private void chat(JsonNode msg) {
+            JsonNode from = msg.path("from");
+            String text = msg.path("text").asText(null);
+            if (text == null) {
+                error(ErrorCode.MISSING_FIELD, "text", "chat needs 'text'");
+                return;
+            }
+            if (text.length() > RoomState.MAX_TEXT) {
+                error(ErrorCode.INVALID_FIELD, "text", "chat text is at most " + RoomState.MAX_TEXT + " characters");
+                return;
+            }
+            if (!from.isObject() || !from.path("id").isTextual() || !from.path("name").isTextual()) {
+                error(ErrorCode.MISSING_FIELD, "from", "chat needs 'from': {id, name} of the player");
+                return;
+            }
+            hooks.chat(shardId, from.get("id").asText(), from.get("name").asText(), text);
         }
 
         private void offer(JsonNode msg) {

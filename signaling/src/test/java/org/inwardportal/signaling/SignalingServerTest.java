@@ -31,6 +31,8 @@ class SignalingServerTest {
     private SignalingServer server;
     private final List<byte[]> media = new CopyOnWriteArrayList<>();
     private final CompletableFuture<PeerSession> connected = new CompletableFuture<>();
+    private final List<RoomState> rooms = new CopyOnWriteArrayList<>();
+    private final List<String> chats = new CopyOnWriteArrayList<>();
 
     private SignalingServer start(SignalingLimits limits) throws Exception {
         endpoint = new MediaEndpoint(new MediaEndpoint.Config("127.0.0.1", 0, List.of(loopback), Duration.ofSeconds(30)),
@@ -53,6 +55,16 @@ class SignalingServerTest {
                                 connected.complete(s);
                             }
                         };
+                    }
+
+                    @Override
+                    public void roomState(String shardId, RoomState state) {
+                        rooms.add(state);
+                    }
+
+                    @Override
+                    public void chat(String shardId, String fromId, String fromName, String text) {
+                        chats.add(shardId + "/" + fromName + ": " + text);
                     }
 
                     @Override
@@ -154,6 +166,49 @@ class SignalingServerTest {
             JsonNode pong = ws.next(T);
             assertThat(pong.path("type").asText()).isEqualTo("pong");
             assertThat(pong.path("id").asInt()).isEqualTo(42);
+        }
+    }
+
+    @Test
+    void roomStateChatSpeakersAndModeration() throws Exception {
+        start(SignalingLimits.defaults());
+        try (WsClient ws = new WsClient(server.port())) {
+            ws.hello("alpha", TOKEN);
+            ws.next(T);
+            ws.send("{\"type\":\"room.state\",\"world\":\"Lobby\",\"map\":\"plaza\",\"players\":[{\"id\":\"p1\",\"name\":\"Ana\"},{\"id\":\"p2\",\"name\":\"Ben\"}]}");
+            ws.send("{\"type\":\"room.state\",\"players\":[]}");
+            JsonNode noWorld = ws.next(T);
+            assertThat(noWorld.path("field").asText()).isEqualTo("world");
+            ws.send("{\"type\":\"room.state\",\"world\":\"Lobby\",\"players\":[{\"id\":1}]}");
+            assertThat(ws.next(T).path("field").asText()).isEqualTo("players[0]");
+            ws.send("{\"type\":\"chat\",\"from\":{\"id\":\"p1\",\"name\":\"Ana\"},\"text\":\"hello discord\"}");
+            ws.send("{\"type\":\"chat\",\"text\":\"who am i\"}");
+            assertThat(ws.next(T).path("field").asText()).isEqualTo("from");
+            long deadline = System.nanoTime() + T.toNanos();
+            while ((rooms.isEmpty() || chats.isEmpty()) && System.nanoTime() < deadline) Thread.sleep(10);
+            assertThat(rooms).singleElement().satisfies(r -> {
+                assertThat(r.world()).isEqualTo("Lobby");
+                assertThat(r.map()).isEqualTo("plaza");
+                assertThat(r.count()).isEqualTo(2);
+                assertThat(r.players()).extracting(RoomState.Player::name).containsExactly("Ana", "Ben");
+            });
+            assertThat(chats).containsExactly("alpha/Ana: hello discord");
+
+            assertThat(server.sendTo("alpha", SignalingServer.speakers(List.of(
+                    new SignalingServer.Speaker("1001", "Alice", "https://cdn.example/a.png", "speaker-1001"))))).isTrue();
+            JsonNode speakers = ws.next(T);
+            assertThat(speakers.path("type").asText()).isEqualTo("speakers");
+            assertThat(speakers.path("speakers").get(0).path("track").asText()).isEqualTo("speaker-1001");
+            server.sendTo("alpha", SignalingServer.chat("1001", "Alice", "hi world"));
+            JsonNode chat = ws.next(T);
+            assertThat(chat.path("from").path("name").asText()).isEqualTo("Alice");
+            assertThat(chat.path("text").asText()).isEqualTo("hi world");
+            server.sendTo("alpha", SignalingServer.moderation("mute", "p2", "1001", "Alice"));
+            JsonNode mod = ws.next(T);
+            assertThat(mod.path("action").asText()).isEqualTo("mute");
+            assertThat(mod.path("player").asText()).isEqualTo("p2");
+            assertThat(mod.path("by").path("name").asText()).isEqualTo("Alice");
+            assertThat(server.sendTo("nobody", SignalingServer.chat("1", "x", "y"))).isFalse();
         }
     }
 
