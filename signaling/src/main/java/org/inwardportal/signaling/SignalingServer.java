@@ -63,6 +63,11 @@ public final class SignalingServer implements AutoCloseable {
         default void roomState(String shardId, RoomState state) {
         }
 
+        /** Where a viewer's media goes (its push-to-talk audio; the SFU subscribes it to the world's video). */
+        default MediaSink viewerSink(Invites.Invite invite) {
+            return MediaSink.DISCARD;
+        }
+
         /** A {@code chat} line from the world (a player speaking in text). */
         default void chat(String shardId, String fromPlayerId, String fromName, String text) {
         }
@@ -75,6 +80,7 @@ public final class SignalingServer implements AutoCloseable {
     private final int port;
     private final SignalingLimits limits;
     private final ShardAuthenticator authenticator;
+    private volatile Invites invites;
     private final MediaEndpoint endpoint;
     private final Hooks hooks;
     private final IoTransport transport = IoTransport.best();
@@ -156,6 +162,11 @@ public final class SignalingServer implements AutoCloseable {
         return m;
     }
 
+    /** Enables spectators: {@code hello} with {@code role: "viewer"} and an invite signed with this key. */
+    public void invites(Invites invites) {
+        this.invites = invites;
+    }
+
     /** Connected and authenticated shards. */
     public List<String> shards() {
         return List.copyOf(shards.keySet());
@@ -177,6 +188,7 @@ public final class SignalingServer implements AutoCloseable {
         private Channel channel;
         private InetAddress address;
         private String shardId;
+        private Invites.Invite viewer;
         private boolean authenticating;
         private final String sessionId = UUID.randomUUID().toString();
         private PeerSession media;
@@ -233,7 +245,7 @@ public final class SignalingServer implements AutoCloseable {
                 error(ErrorCode.MISSING_FIELD, "type", "every message has a string 'type'");
                 return;
             }
-            if (!type.equals("hello") && !type.equals("ping") && shardId == null) {
+            if (!type.equals("hello") && !type.equals("ping") && shardId == null && viewer == null) {
                 error(ErrorCode.NOT_AUTHENTICATED, null, "say hello first");
                 return;
             }
@@ -250,8 +262,15 @@ public final class SignalingServer implements AutoCloseable {
                     // The relay is ICE-lite: it never needs remote candidates; accepted for compatibility.
                     if (!msg.path("candidate").isTextual()) error(ErrorCode.MISSING_FIELD, "candidate", "candidate needs 'candidate'");
                 }
-                case "room.state" -> roomState(msg);
-                case "chat" -> chat(msg);
+                case "room.state", "chat" -> {
+                    if (shardId == null) {
+                        error(ErrorCode.INVALID_FIELD, "type", type + " comes from shards, not viewers");
+                    } else if (type.equals("chat")) {
+                        chat(msg);
+                    } else {
+                        roomState(msg);
+                    }
+                }
                 case "bye" -> close(CloseCodes.NORMAL, "bye");
                 default -> error(ErrorCode.UNKNOWN_TYPE, "type", "unknown message type '" + type + "'");
             }
@@ -268,7 +287,7 @@ public final class SignalingServer implements AutoCloseable {
         }
 
         private void hello(JsonNode msg) {
-            if (shardId != null || authenticating) {
+            if (shardId != null || viewer != null || authenticating) {
                 error(ErrorCode.INVALID_FIELD, "type", "hello was already said");
                 return;
             }
@@ -285,8 +304,12 @@ public final class SignalingServer implements AutoCloseable {
                 error(ErrorCode.MISSING_FIELD, "role", "hello needs 'role'");
                 return;
             }
+            if (role.equals("viewer")) {
+                helloViewer(msg);
+                return;
+            }
             if (!role.equals("shard")) {
-                error(ErrorCode.INVALID_FIELD, "role", "role must be 'shard' (spectator invites arrive with the spectator page)");
+                error(ErrorCode.INVALID_FIELD, "role", "role must be 'shard' or 'viewer'");
                 return;
             }
             String shard = msg.path("shard").asText(null);
@@ -311,6 +334,28 @@ public final class SignalingServer implements AutoCloseable {
                 boolean accepted = ok;
                 channel.eventLoop().execute(() -> authenticated(shard, accepted));
             });
+        }
+
+        private void helloViewer(JsonNode msg) {
+            String invite = msg.path("invite").asText(null);
+            if (invite == null) {
+                error(ErrorCode.MISSING_FIELD, "invite", "a viewer shows its invite in 'invite'");
+                return;
+            }
+            Invites inv = invites;
+            var admitted = inv == null ? java.util.Optional.<Invites.Invite>empty() : inv.verify(invite);
+            if (admitted.isEmpty()) {
+                // Forged, expired, or spectators not enabled: the same delayed close as a wrong token.
+                authenticating = true;
+                channel.eventLoop().schedule(() -> close(CloseCodes.AUTHENTICATION_FAILED, "invite not valid"),
+                        limits.authFailureDelay().toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            }
+            viewer = admitted.get();
+            ObjectNode welcome = message("welcome").put("v", VERSION).put("session", sessionId).put("role", "viewer")
+                    .put("binding", viewer.binding()).put("name", viewer.viewerName());
+            welcome.putArray("iceServers");
+            send(welcome);
         }
 
         private void authenticated(String shard, boolean ok) {
@@ -366,7 +411,10 @@ public final class SignalingServer implements AutoCloseable {
             }
             try {
                 if (media != null) endpoint.close(media, "replaced by a new offer");
-                media = endpoint.accept(sdp, hooks.sendingTo(shardId), true, hooks.sinkFor(shardId));
+                media = viewer != null
+                        ? endpoint.accept(sdp, Map.of("video", new SdpAnswerer.Track(viewerVideoSsrc(), "world", "video"),
+                                "audio", new SdpAnswerer.Track(viewerVideoSsrc() + 1, "world", "audio")), false, hooks.viewerSink(viewer))
+                        : endpoint.accept(sdp, hooks.sendingTo(shardId), true, hooks.sinkFor(shardId));
                 send(message("answer").put("sdp", media.answerSdp()));
             } catch (SdpException e) {
                 error(ErrorCode.BAD_SDP, "sdp", e.getMessage());
@@ -388,6 +436,11 @@ public final class SignalingServer implements AutoCloseable {
             } catch (SdpException e) {
                 error(ErrorCode.BAD_SDP, "sdp", e.getMessage());
             }
+        }
+
+        /** A per-connection SSRC for what the relay sends a viewer (video, and audio at +1). */
+        private long viewerVideoSsrc() {
+            return (sessionId.hashCode() & 0x0fffffffL) << 1 | 0x10000000L;
         }
 
         /** Sends a relay offer (e.g. adding per-speaker tracks) on this connection. */

@@ -146,8 +146,10 @@ class SignalingServerTest {
             ws.send("{\"type\":\"hello\",\"v\":1,\"role\":\"shard\",\"token\":\"x\"}");
             JsonNode noShard = ws.next(T);
             assertThat(noShard.path("field").asText()).isEqualTo("shard");
-            ws.send("{\"type\":\"hello\",\"v\":1,\"role\":\"viewer\"}");
+            ws.send("{\"type\":\"hello\",\"v\":1,\"role\":\"ghost\"}");
             assertThat(ws.next(T).path("field").asText()).isEqualTo("role");
+            ws.send("{\"type\":\"hello\",\"v\":1,\"role\":\"viewer\"}");
+            assertThat(ws.next(T).path("field").asText()).isEqualTo("invite");
             ws.hello("alpha", TOKEN);
             assertThat(ws.next(T).path("type").asText()).isEqualTo("welcome");
             ws.send("{\"type\":\"teleport\"}");
@@ -209,6 +211,35 @@ class SignalingServerTest {
             assertThat(mod.path("player").asText()).isEqualTo("p2");
             assertThat(mod.path("by").path("name").asText()).isEqualTo("Alice");
             assertThat(server.sendTo("nobody", SignalingServer.chat("1", "x", "y"))).isFalse();
+        }
+    }
+
+    @Test
+    void viewersComeInWithAValidInviteOnly() throws Exception {
+        start(SignalingLimits.defaults());
+        Invites invites = new Invites("relay invite key, thirty-two bytes or more".getBytes(), java.time.Clock.systemUTC());
+        server.invites(invites);
+        String good = invites.issue("binding-1", "1001", "Alice", Duration.ofMinutes(5));
+        try (WsClient ws = new WsClient(server.port()); LightPeer peer = new LightPeer(loopback)) {
+            ws.send("{\"type\":\"hello\",\"v\":1,\"role\":\"viewer\",\"invite\":\"" + good + "\"}");
+            JsonNode welcome = ws.next(T);
+            assertThat(welcome.path("role").asText()).isEqualTo("viewer");
+            assertThat(welcome.path("binding").asText()).isEqualTo("binding-1");
+            assertThat(welcome.path("name").asText()).isEqualTo("Alice");
+            ws.send("{\"type\":\"room.state\",\"world\":\"x\",\"players\":[]}");
+            assertThat(ws.next(T).path("code").asText()).as("viewers cannot speak for the world").isEqualTo("invalid_field");
+            ws.send(WsClient.JSON.createObjectNode().put("type", "offer").put("sdp", peer.offer()).toString());
+            JsonNode answer = ws.next(T);
+            assertThat(answer.path("type").asText()).isEqualTo("answer");
+            assertThat(answer.path("sdp").asText()).contains("a=msid:world audio");
+        }
+        String expired = new Invites("relay invite key, thirty-two bytes or more".getBytes(),
+                java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofHours(-2))).issue("binding-1", "1", "Old", Duration.ofHours(1));
+        for (String bad : new String[] {expired, good.substring(0, good.length() - 3) + "AAA", "not-an-invite"}) {
+            try (WsClient ws = new WsClient(server.port())) {
+                ws.send("{\"type\":\"hello\",\"v\":1,\"role\":\"viewer\",\"invite\":\"" + bad + "\"}");
+                assertThat(ws.closeCode(T)).as(bad).isEqualTo(CloseCodes.AUTHENTICATION_FAILED);
+            }
         }
     }
 

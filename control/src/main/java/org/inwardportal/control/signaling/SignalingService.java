@@ -44,6 +44,13 @@ public final class SignalingService implements Component {
     public void start() throws Exception {
         SignalingServer s = new SignalingServer(host, port, limits, new ShardTokens(database.dataSource()), media.endpoint(),
                 SignalingServer.Hooks.NONE);
+        // The key that signs spectator invites: made once, kept in the store, so invites survive restarts.
+        String key = database.setting("invite.key", () -> {
+            byte[] k = new byte[32];
+            new java.security.SecureRandom().nextBytes(k);
+            return java.util.Base64.getEncoder().encodeToString(k);
+        });
+        s.invites(new org.inwardportal.signaling.Invites(java.util.Base64.getDecoder().decode(key), java.time.Clock.systemUTC()));
         try {
             s.start();
         } catch (Exception e) {

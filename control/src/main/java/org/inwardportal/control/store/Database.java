@@ -114,6 +114,26 @@ public final class Database implements Component {
         }
     }
 
+    /** A setting's value, created with {@code initial} (and stored) the first time it is asked for. */
+    public String setting(String name, java.util.function.Supplier<String> initial) throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            try (PreparedStatement q = c.prepareStatement("SELECT value FROM settings WHERE name = ?")) {
+                q.setString(1, name);
+                try (ResultSet rs = q.executeQuery()) {
+                    if (rs.next()) return rs.getString(1);
+                }
+            }
+            String value = initial.get();
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO settings (name, value, updated_at) VALUES (?, ?, ?)")) {
+                ins.setString(1, name);
+                ins.setString(2, value);
+                ins.setString(3, Instant.now().toString());
+                ins.executeUpdate();
+            }
+            return value;
+        }
+    }
+
     public DataSource dataSource() {
         return pool;
     }
