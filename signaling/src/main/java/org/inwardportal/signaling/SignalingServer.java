@@ -68,6 +68,11 @@ public final class SignalingServer implements AutoCloseable {
             return MediaSink.DISCARD;
         }
 
+        /** The binding a shard belongs to, for its {@code welcome}; null while it has none. */
+        default String bindingOf(String shardId) {
+            return null;
+        }
+
         /** A {@code chat} line from the world (a player speaking in text). */
         default void chat(String shardId, String fromPlayerId, String fromName, String text) {
         }
@@ -87,6 +92,8 @@ public final class SignalingServer implements AutoCloseable {
     private final EventLoopGroup group = transport.newGroup(1, "signaling");
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final Map<String, Connection> shards = new ConcurrentHashMap<>();
+    private volatile io.netty.handler.ssl.SslContext tls;
+    private volatile List<String> iceServers = List.of();
     private Channel server;
 
     public SignalingServer(String host, int port, SignalingLimits limits, ShardAuthenticator authenticator,
@@ -105,6 +112,7 @@ public final class SignalingServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         long idle = limits.idleTimeout().toMillis();
+                        if (tls != null) ch.pipeline().addLast(tls.newHandler(ch.alloc()));
                         ch.pipeline().addLast(new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS))
                                 .addLast(new HttpServerCodec())
                                 .addLast(new HttpObjectAggregator(8192))
@@ -114,7 +122,7 @@ public final class SignalingServer implements AutoCloseable {
                                 .addLast(new Connection());
                     }
                 }).bind(host, port).sync().channel();
-        log.info("signaling on ws://{}:{}{}", host, port(), PATH);
+        log.info("signaling on {}://{}:{}{}", tls == null ? "ws" : "wss", host, port(), PATH);
     }
 
     public int port() {
@@ -160,6 +168,28 @@ public final class SignalingServer implements AutoCloseable {
         ObjectNode m = message("moderation").put("action", action).put("player", playerId);
         m.putObject("by").put("id", byDiscordId).put("name", byName);
         return m;
+    }
+
+    /** Serves {@code wss://} with this certificate chain and key (PEM files); call before {@link #start()}. */
+    public void tls(java.io.File certificateChainPem, java.io.File privateKeyPem) throws javax.net.ssl.SSLException {
+        this.tls = io.netty.handler.ssl.SslContextBuilder.forServer(certificateChainPem, privateKeyPem).build();
+    }
+
+    /** STUN/TURN URLs handed to clients in {@code welcome} (the relay itself needs none: it is ICE-lite). */
+    public void iceServers(List<String> urls) {
+        this.iceServers = List.copyOf(urls);
+    }
+
+    /**
+     * Renegotiates a shard's media session to add send-only audio tracks (one per Discord speaker):
+     * the relay's {@code offer} goes out, the shard's {@code answer} completes it. False if the
+     * shard has no media session. Thread-safe.
+     */
+    public boolean offerTracks(String shardId, List<SdpAnswerer.Track> tracks) {
+        Connection c = shards.get(shardId);
+        if (c == null || c.channel == null) return false;
+        c.channel.eventLoop().execute(() -> c.offerTracks(tracks));
+        return true;
     }
 
     /** Enables spectators: {@code hello} with {@code role: "viewer"} and an invite signed with this key. */
@@ -354,7 +384,7 @@ public final class SignalingServer implements AutoCloseable {
             viewer = admitted.get();
             ObjectNode welcome = message("welcome").put("v", VERSION).put("session", sessionId).put("role", "viewer")
                     .put("binding", viewer.binding()).put("name", viewer.viewerName());
-            welcome.putArray("iceServers");
+            iceServersInto(welcome);
             send(welcome);
         }
 
@@ -371,8 +401,9 @@ public final class SignalingServer implements AutoCloseable {
             if (previous != null && previous != this) {
                 previous.channel.eventLoop().execute(() -> previous.close(CloseCodes.REPLACED, "replaced by a new connection of shard " + shard));
             }
-            ObjectNode welcome = message("welcome").put("v", VERSION).put("session", sessionId).put("shard", shard);
-            welcome.putArray("iceServers");
+            ObjectNode welcome = message("welcome").put("v", VERSION).put("session", sessionId).put("shard", shard)
+                    .put("binding", hooks.bindingOf(shard));
+            iceServersInto(welcome);
             send(welcome);
             log.info("shard {} connected from {}", shard, address.getHostAddress());
         }
@@ -435,6 +466,20 @@ public final class SignalingServer implements AutoCloseable {
                 endpoint.applyAnswer(media, sdp);
             } catch (SdpException e) {
                 error(ErrorCode.BAD_SDP, "sdp", e.getMessage());
+            }
+        }
+
+        private void iceServersInto(ObjectNode welcome) {
+            var list = welcome.putArray("iceServers");
+            for (String url : iceServers) list.addObject().putArray("urls").add(url);
+        }
+
+        void offerTracks(List<SdpAnswerer.Track> tracks) {
+            if (media == null) return;
+            try {
+                send(message("offer").put("sdp", endpoint.reoffer(media, tracks)));
+            } catch (SdpException e) {
+                log.warn("cannot offer tracks to shard {}: {}", shardId, e.getMessage());
             }
         }
 

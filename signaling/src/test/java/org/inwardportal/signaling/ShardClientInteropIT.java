@@ -30,6 +30,7 @@ class ShardClientInteropIT {
     @Test
     void theReferenceShardConnectsThroughSignalingAndAudioFlowsBothWays() throws Exception {
         List<byte[]> fromWorld = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger videoPackets = new java.util.concurrent.atomic.AtomicInteger();
         java.util.Set<Integer> ssrcs = java.util.concurrent.ConcurrentHashMap.newKeySet();
         List<RoomState> rooms = new CopyOnWriteArrayList<>();
         CompletableFuture<PeerSession> session = new CompletableFuture<>();
@@ -44,6 +45,10 @@ class ShardClientInteropIT {
                         return new MediaSink() {
                             @Override
                             public void onMedia(PeerSession s, MediaFrame f) {
+                                if (f.kind == MediaFrame.Kind.VIDEO) {
+                                    videoPackets.incrementAndGet();
+                                    return;
+                                }
                                 byte[] b = new byte[f.payloadLength];
                                 f.copyPayload(b);
                                 fromWorld.add(b);
@@ -69,9 +74,12 @@ class ShardClientInteropIT {
                 });
         server.start();
         try (ShardClient shard = ShardClient.connect(URI.create("ws://127.0.0.1:" + server.port() + SignalingServer.PATH),
-                "alpha", "ipt_reference", Duration.ofSeconds(15))) {
+                "alpha", "ipt_reference", true, Duration.ofSeconds(15))) {
             PeerSession s = session.get(10, TimeUnit.SECONDS);
             shard.playTone(440, 0.5);
+            shard.playTestPattern();
+            SdpAnswerer.Track alice = new SdpAnswerer.Track(0xA11CE, "discord", "speaker-1001");
+            assertThat(server.offerTracks("alpha", List.of(alice))).isTrue();
             shard.roomState("Lobby", Map.of("p1", "Ana"));
             List<Object> speakers = new CopyOnWriteArrayList<>();
             shard.onMessage(m -> {
@@ -79,6 +87,7 @@ class ShardClientInteropIT {
             });
             server.sendTo("alpha", SignalingServer.speakers(List.of(new SignalingServer.Speaker("1001", "Alice", null, "voices"))));
             OpusCodec codec = new OpusCodec();
+            OpusCodec aliceCodec = new OpusCodec();
             int pt = s.opusPayloadType();
             int[] n = {0};
             clock.scheduleAtFixedRate(() -> {
@@ -86,6 +95,9 @@ class ShardClientInteropIT {
                 byte[] opus = codec.encode(OpusCodec.tone(660, (long) i * 960, 960, 0.5));
                 endpoint.send(s, Unpooled.buffer().writeByte(0x80).writeByte(pt).writeShort(i).writeInt(i * 960)
                         .writeInt((int) discordMix.ssrc()).writeBytes(opus));
+                byte[] voice = aliceCodec.encode(OpusCodec.tone(880, (long) i * 960, 960, 0.5));
+                endpoint.send(s, Unpooled.buffer().writeByte(0x80).writeByte(pt).writeShort(i).writeInt(i * 960)
+                        .writeInt((int) alice.ssrc()).writeBytes(voice));
             }, 0, 20, TimeUnit.MILLISECONDS);
             Thread.sleep(2500);
 
@@ -93,10 +105,17 @@ class ShardClientInteropIT {
             List<short[]> pcm = new java.util.ArrayList<>();
             for (byte[] f : List.copyOf(fromWorld)) pcm.add(decoder.decode(f));
             double worldHz = OpusCodec.frequency(OpusCodec.tail(OpusCodec.concat(pcm), 24_000), 48_000);
-            // libwebrtc names remote tracks itself (not after a=msid), so take the one track the shard has.
-            assertThat(shard.heard()).hasSize(1);
+            // libwebrtc names remote tracks itself (not after a=msid): tell them apart by their tones.
+            assertThat(shard.heard()).as("the mix, and the speaker track the relay offered").hasSize(2);
+            List<Double> tones = new java.util.ArrayList<>();
+            for (List<short[]> track : shard.heard().values()) {
+                tones.add(OpusCodec.frequency(OpusCodec.tail(OpusCodec.concat(List.copyOf(track)), 48_000), 48_000));
+            }
+            tones.sort(Double::compare);
+            double discordHz = tones.get(0);
             List<short[]> heard = List.copyOf(shard.heard().values().iterator().next());
-            double discordHz = OpusCodec.frequency(OpusCodec.tail(OpusCodec.concat(heard), 48_000), 48_000);
+            assertThat(tones.get(1)).as("the offered speaker track").isBetween(860.0, 900.0);
+            assertThat(videoPackets.get()).as("the shard's test pattern reaches the relay as video").isGreaterThan(30);
             assertThat(ssrcs).as("one world stream").hasSize(1);
             System.out.printf("reference shard: world tone at the relay %.1f Hz (%d frames); relay audio at the shard %.1f Hz (%d ms)%n",
                     worldHz, fromWorld.size(), discordHz, heard.size() * 10);

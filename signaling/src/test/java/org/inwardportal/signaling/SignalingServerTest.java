@@ -58,6 +58,11 @@ class SignalingServerTest {
                     }
 
                     @Override
+                    public String bindingOf(String shardId) {
+                        return "binding-9";
+                    }
+
+                    @Override
                     public void roomState(String shardId, RoomState state) {
                         rooms.add(state);
                     }
@@ -112,6 +117,55 @@ class SignalingServerTest {
             while (session.state() != PeerSession.State.CLOSED && System.nanoTime() < deadline) Thread.sleep(10);
             assertThat(session.state()).as("bye frees the media session").isEqualTo(PeerSession.State.CLOSED);
         }
+    }
+
+    @Test
+    void wssWithAConfiguredCertificateAndWelcomeWithBindingAndIceServers() throws Exception {
+        java.security.KeyPairGenerator gen = java.security.KeyPairGenerator.getInstance("EC");
+        gen.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        java.security.KeyPair kp = gen.generateKeyPair();
+        var name = new org.bouncycastle.asn1.x500.X500Name("CN=localhost");
+        var builder = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(name, java.math.BigInteger.TEN,
+                new java.util.Date(System.currentTimeMillis() - 3_600_000), new java.util.Date(System.currentTimeMillis() + 86_400_000), name, kp.getPublic());
+        builder.addExtension(org.bouncycastle.asn1.x509.Extension.subjectAlternativeName, false,
+                new org.bouncycastle.asn1.x509.GeneralNames(new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.iPAddress, "127.0.0.1")));
+        java.security.cert.X509Certificate cert = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(
+                builder.build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("signaling-tls");
+        java.util.Base64.Encoder pem = java.util.Base64.getMimeEncoder(64, "\n".getBytes());
+        java.nio.file.Path certFile = java.nio.file.Files.writeString(dir.resolve("cert.pem"),
+                "-----BEGIN CERTIFICATE-----\n" + pem.encodeToString(cert.getEncoded()) + "\n-----END CERTIFICATE-----\n");
+        java.nio.file.Path keyFile = java.nio.file.Files.writeString(dir.resolve("key.pem"),
+                "-----BEGIN PRIVATE KEY-----\n" + pem.encodeToString(kp.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+
+        endpoint = new MediaEndpoint(new MediaEndpoint.Config("127.0.0.1", 0, List.of(loopback), Duration.ofSeconds(30)), new SimpleMeterRegistry());
+        endpoint.start();
+        server = new SignalingServer("127.0.0.1", 0, SignalingLimits.defaults(), (s, t) -> t.equals(TOKEN), endpoint, new SignalingServer.Hooks() {
+            @Override
+            public String bindingOf(String shardId) {
+                return "binding-9";
+            }
+        });
+        server.tls(certFile.toFile(), keyFile.toFile());
+        server.iceServers(List.of("stun:stun.example.org:3478"));
+        server.start();
+        java.security.KeyStore trust = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+        trust.load(null, null);
+        trust.setCertificateEntry("relay", cert);
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        java.net.http.HttpClient https = java.net.http.HttpClient.newBuilder().sslContext(ssl).build();
+        try (WsClient ws = new WsClient(https, java.net.URI.create("wss://127.0.0.1:" + server.port() + SignalingServer.PATH))) {
+            ws.hello("alpha", TOKEN);
+            JsonNode welcome = ws.next(T);
+            assertThat(welcome.path("type").asText()).isEqualTo("welcome");
+            assertThat(welcome.path("binding").asText()).isEqualTo("binding-9");
+            assertThat(welcome.path("iceServers").get(0).path("urls").get(0).asText()).isEqualTo("stun:stun.example.org:3478");
+        }
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> new WsClient(server.port()).next(Duration.ofSeconds(1))))
+                .as("plain ws:// to a wss:// server gets nowhere").isNotNull();
     }
 
     @Test

@@ -22,7 +22,11 @@ final class WsClient implements AutoCloseable {
     private final StringBuilder partial = new StringBuilder();
 
     WsClient(int port) throws Exception {
-        ws = HTTP.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + port + SignalingServer.PATH), new WebSocket.Listener() {
+        this(HTTP, URI.create("ws://127.0.0.1:" + port + SignalingServer.PATH));
+    }
+
+    WsClient(HttpClient http, URI uri) throws Exception {
+        ws = http.newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
             @Override
             public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
                 partial.append(data);

@@ -86,6 +86,15 @@ public final class ConfigKeys {
             ValueTypes.DURATION_TYPE, Duration.ofSeconds(10),
             "Time allowed between connecting and a successful hello; then the connection is closed with 4001.");
 
+    public static final ConfigKey<Path> SIGNALING_TLS_CERTIFICATE = new ConfigKey<>("signaling.tls-certificate", ValueTypes.PATH, null,
+            "PEM certificate chain: with signaling.tls-key, the signaling WebSocket serves wss:// instead of ws://.");
+
+    public static final ConfigKey<Path> SIGNALING_TLS_KEY = new ConfigKey<>("signaling.tls-key", ValueTypes.PATH, null,
+            "PEM private key (PKCS#8) of signaling.tls-certificate.");
+
+    public static final ConfigKey<List<String>> SIGNALING_ICE_SERVERS = new ConfigKey<>("signaling.ice-servers", ValueTypes.TEXT_LIST,
+            List.of(), "STUN/TURN URLs handed to clients in welcome, for peers behind NAT.");
+
     public static final ConfigKey<String> LOG_FORMAT = new ConfigKey<>("log.format", ValueTypes.oneOf("text", "json"), "text",
             "text: one readable line per event; json: one JSON object per line, for log shippers.");
 
@@ -104,6 +113,7 @@ public final class ConfigKeys {
             MEDIA_HOST, MEDIA_PORT, MEDIA_ADDRESSES, MEDIA_CONSENT_TIMEOUT,
             SIGNALING_HOST, SIGNALING_PORT, SIGNALING_MAX_MESSAGE_BYTES, SIGNALING_MESSAGES_PER_SECOND,
             SIGNALING_CONNECTIONS_PER_ADDRESS, SIGNALING_IDLE_TIMEOUT, SIGNALING_HELLO_TIMEOUT,
+            SIGNALING_TLS_CERTIFICATE, SIGNALING_TLS_KEY, SIGNALING_ICE_SERVERS,
             LOG_FORMAT, LOG_LEVEL,
             SHUTDOWN_TIMEOUT);
 

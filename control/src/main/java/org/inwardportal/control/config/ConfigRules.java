@@ -14,6 +14,19 @@ final class ConfigRules {
             throw new ConfigException(ConfigKeys.API_SECRET.name() + ": required when http.host (" + host
                     + ") is not a loopback address; set it in the config file or " + ConfigKeys.API_SECRET.envName());
         }
+        var cert = config.find(ConfigKeys.SIGNALING_TLS_CERTIFICATE);
+        var key = config.find(ConfigKeys.SIGNALING_TLS_KEY);
+        if (cert.isPresent() != key.isPresent()) {
+            ConfigKey<?> missing = cert.isPresent() ? ConfigKeys.SIGNALING_TLS_KEY : ConfigKeys.SIGNALING_TLS_CERTIFICATE;
+            throw new ConfigException(missing.name() + ": required with " + (cert.isPresent() ? ConfigKeys.SIGNALING_TLS_CERTIFICATE.name()
+                    : ConfigKeys.SIGNALING_TLS_KEY.name()) + " (wss:// needs both the certificate and its key)");
+        }
+        for (var file : new java.nio.file.Path[] {cert.orElse(null), key.orElse(null)}) {
+            if (file != null && !java.nio.file.Files.isReadable(file)) {
+                ConfigKey<?> k = file == cert.orElse(null) ? ConfigKeys.SIGNALING_TLS_CERTIFICATE : ConfigKeys.SIGNALING_TLS_KEY;
+                throw ConfigException.forKey(k.name(), "cannot read " + file, config.sourceOf(k));
+            }
+        }
         for (Secret token : config.get(ConfigKeys.DISCORD_TOKENS)) {
             if (token.reveal().chars().anyMatch(Character::isWhitespace)) {
                 throw ConfigException.forKey(ConfigKeys.DISCORD_TOKENS.name(),

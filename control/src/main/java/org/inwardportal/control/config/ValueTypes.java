@@ -216,6 +216,31 @@ public final class ValueTypes {
         }
     };
 
+    /** Texts, as a YAML list or comma-separated. */
+    public static final ValueType<List<String>> TEXT_LIST = new ValueType<>() {
+        @Override
+        public List<String> parse(Object raw) {
+            List<?> items = raw instanceof List<?> l ? l : List.of(String.valueOf(raw).split(","));
+            List<String> out = new java.util.ArrayList<>();
+            for (Object item : items) {
+                if (item instanceof List<?> || item instanceof java.util.Map<?, ?>) throw new IllegalArgumentException("must be a list of texts");
+                String s = String.valueOf(item).trim();
+                if (!s.isEmpty()) out.add(s);
+            }
+            return List.copyOf(out);
+        }
+
+        @Override
+        public String describe() {
+            return "list of texts";
+        }
+
+        @Override
+        public String display(List<String> value) {
+            return value.isEmpty() ? "(none)" : String.join(",", value);
+        }
+    };
+
     /** IP addresses, as a YAML list or comma-separated. */
     public static final ValueType<List<java.net.InetAddress>> ADDRESS_LIST = new ValueType<>() {
         @Override

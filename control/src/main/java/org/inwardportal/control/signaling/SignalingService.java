@@ -18,6 +18,9 @@ public final class SignalingService implements Component {
     private final SignalingLimits limits;
     private final Database database;
     private final MediaService media;
+    private final java.nio.file.Path tlsCertificate;
+    private final java.nio.file.Path tlsKey;
+    private final java.util.List<String> iceServers;
     private volatile SignalingServer server;
     private volatile Health health = Health.starting();
 
@@ -29,6 +32,9 @@ public final class SignalingService implements Component {
                 c.get(ConfigKeys.SIGNALING_HELLO_TIMEOUT), Duration.ofMillis(500));
         this.database = database;
         this.media = media;
+        this.tlsCertificate = c.find(ConfigKeys.SIGNALING_TLS_CERTIFICATE).orElse(null);
+        this.tlsKey = c.find(ConfigKeys.SIGNALING_TLS_KEY).orElse(null);
+        this.iceServers = c.get(ConfigKeys.SIGNALING_ICE_SERVERS);
     }
 
     @Override
@@ -51,6 +57,15 @@ public final class SignalingService implements Component {
             return java.util.Base64.getEncoder().encodeToString(k);
         });
         s.invites(new org.inwardportal.signaling.Invites(java.util.Base64.getDecoder().decode(key), java.time.Clock.systemUTC()));
+        s.iceServers(iceServers);
+        if (tlsCertificate != null) {
+            try {
+                s.tls(tlsCertificate.toFile(), tlsKey.toFile());
+            } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+                throw new IllegalStateException("signaling.tls-certificate / signaling.tls-key: not a usable PEM certificate and key ("
+                        + e.getMessage() + ")", e);
+            }
+        }
         try {
             s.start();
         } catch (Exception e) {
@@ -58,7 +73,7 @@ public final class SignalingService implements Component {
             throw new IllegalStateException("cannot listen on " + host + ":" + port + " (" + e.getMessage() + ")", e);
         }
         server = s;
-        health = Health.ready("ws://" + host + ":" + s.port() + SignalingServer.PATH);
+        health = Health.ready((tlsCertificate == null ? "ws://" : "wss://") + host + ":" + s.port() + SignalingServer.PATH);
     }
 
     @Override

@@ -178,6 +178,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void signalingTlsNeedsBothReadableFiles() throws Exception {
+        java.nio.file.Path cert = java.nio.file.Files.writeString(dir.resolve("cert.pem"), "x");
+        assertThat(errorOf(null, Map.of("PORTAL_SIGNALING_TLS_CERTIFICATE", cert.toString())))
+                .isEqualTo("signaling.tls-key: required with signaling.tls-certificate (wss:// needs both the certificate and its key)");
+        assertThat(errorOf(null, Map.of("PORTAL_SIGNALING_TLS_CERTIFICATE", cert.toString(), "PORTAL_SIGNALING_TLS_KEY", "/nope/key.pem")))
+                .isEqualTo("signaling.tls-key: cannot read /nope/key.pem (from PORTAL_SIGNALING_TLS_KEY)");
+        Config ok = ConfigLoader.load(null, Map.of("PORTAL_SIGNALING_ICE_SERVERS", "stun:a.example:3478, turn:b.example"));
+        assertThat(ok.get(ConfigKeys.SIGNALING_ICE_SERVERS)).containsExactly("stun:a.example:3478", "turn:b.example");
+    }
+
+    @Test
     void redactedViewNeverShowsSecrets() throws Exception {
         Path f = yaml("""
                 api:

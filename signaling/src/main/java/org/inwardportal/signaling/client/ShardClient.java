@@ -70,7 +70,9 @@ public final class ShardClient implements AutoCloseable {
     private final StringBuilder partial = new StringBuilder();
     private volatile boolean pushing;
 
-    private ShardClient(URI signaling) throws Exception {
+    private dev.onvoid.webrtc.media.video.CustomVideoSource camera;
+
+    private ShardClient(URI signaling, boolean video) throws Exception {
         adm.initPlayout();
         adm.startPlayout();
         pc = factory.createPeerConnection(new RTCConfiguration(), new PeerConnectionObserver() {
@@ -105,6 +107,13 @@ public final class ShardClient implements AutoCloseable {
         init.direction = RTCRtpTransceiverDirection.SEND_RECV;
         init.streamIds = List.of("world");
         pc.addTransceiver(factory.createAudioTrack("world-audio", world), init);
+        if (video) {
+            camera = new dev.onvoid.webrtc.media.video.CustomVideoSource();
+            RTCRtpTransceiverInit v = new RTCRtpTransceiverInit();
+            v.direction = RTCRtpTransceiverDirection.SEND_ONLY;
+            v.streamIds = List.of("world");
+            pc.addTransceiver(factory.createVideoTrack("world-video", camera), v);
+        }
         ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(signaling, new WebSocket.Listener() {
             @Override
             public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
@@ -131,7 +140,12 @@ public final class ShardClient implements AutoCloseable {
 
     /** Connects, authenticates, offers and waits until media is connected. */
     public static ShardClient connect(URI signaling, String shard, String token, Duration timeout) throws Exception {
-        ShardClient c = new ShardClient(signaling);
+        return connect(signaling, shard, token, false, timeout);
+    }
+
+    /** As {@link #connect(URI, String, String, Duration)}, with a video track when {@code video} (feed it with {@link #playTestPattern}). */
+    public static ShardClient connect(URI signaling, String shard, String token, boolean video, Duration timeout) throws Exception {
+        ShardClient c = new ShardClient(signaling, video);
         try {
             c.send(JSON.createObjectNode().put("type", "hello").put("v", 1).put("role", "shard").put("shard", shard).put("token", token));
             JsonNode welcome = c.expect("welcome", timeout);
@@ -188,6 +202,25 @@ public final class ShardClient implements AutoCloseable {
             sample[0] += 480;
             world.pushAudio(b, 16, 48_000, 1, 480);
         }, 0, 10, TimeUnit.MILLISECONDS);
+    }
+
+    /** Starts the world's video: a 320x240 moving luminance ramp at about 30 frames per second. */
+    public void playTestPattern() {
+        if (camera == null) throw new IllegalStateException("connected without video");
+        int[] n = {0};
+        clock.scheduleAtFixedRate(() -> {
+            var buffer = dev.onvoid.webrtc.media.video.NativeI420Buffer.allocate(320, 240);
+            var y = buffer.getDataY();
+            int shift = n[0]++ * 4;
+            for (int row = 0; row < 240; row++) {
+                for (int col = 0; col < 320; col++) y.put(row * buffer.getStrideY() + col, (byte) ((col + shift) & 0xff));
+            }
+            for (int i = 0; i < buffer.getStrideU() * 120; i++) buffer.getDataU().put(i, (byte) 128);
+            for (int i = 0; i < buffer.getStrideV() * 120; i++) buffer.getDataV().put(i, (byte) 128);
+            var frame = new dev.onvoid.webrtc.media.video.VideoFrame(buffer, System.nanoTime());
+            camera.pushFrame(frame);
+            frame.release();
+        }, 0, 33, TimeUnit.MILLISECONDS);
     }
 
     /** Reports the world's state ({@code room.state}). */
