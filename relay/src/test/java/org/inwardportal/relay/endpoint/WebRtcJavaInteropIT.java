@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.inwardportal.relay.rtp.MediaFrame;
 import org.inwardportal.relay.sdp.SdpAnswerer;
 import org.inwardportal.relay.srtp.SrtpProfile;
-import org.inwardportal.relay.testing.LibWebRtcPeer;
+import org.inwardportal.relay.peer.LibWebRtcPeer;
 import org.inwardportal.relay.testing.OpusCodec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,4 +1,4 @@
-package org.inwardportal.relay.testing;
+package org.inwardportal.relay.peer;
 
 import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
 import dev.onvoid.webrtc.PeerConnectionFactory;
@@ -33,9 +33,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real libwebrtc peer (webrtc-java) for interop tests. Following webrtc-java's traps: a sending
- * peer uses the dummy audio layer (a headless module with pushed audio aborts the JVM), a
- * receiving peer the headless module with playout started (else track sinks never fire).
+ * A real libwebrtc peer (webrtc-java): the reference shard's media side, and the peer of the
+ * interop tests. webrtc-java's traps, handled here: a headless audio module must play out or
+ * remote track sinks never fire; it must not record while audio is pushed into a custom source or
+ * libwebrtc aborts the JVM (audio_send_stream.cc), and its recording starts with the send stream,
+ * so {@link #stopRecording()} is called once connected and after each negotiation. A send-only
+ * peer can use the dummy audio layer instead. libwebrtc ignores loopback candidates.
  */
 public final class LibWebRtcPeer implements AutoCloseable {
     private final AudioDeviceModuleBase adm;
@@ -89,6 +92,40 @@ public final class LibWebRtcPeer implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /**
+     * A shard: one send-receive audio track fed by {@link #pushAudio} (stream "world"), optionally a
+     * send-only video track fed by {@link #pushVideoFrame}; remote audio recorded per track.
+     */
+    public static LibWebRtcPeer shard(boolean video) {
+        HeadlessAudioDeviceModule adm = new HeadlessAudioDeviceModule();
+        LibWebRtcPeer p = new LibWebRtcPeer(adm);
+        adm.initPlayout();
+        adm.startPlayout();
+        p.source = new CustomAudioSource();
+        RTCRtpTransceiverInit init = new RTCRtpTransceiverInit();
+        init.direction = RTCRtpTransceiverDirection.SEND_RECV;
+        init.streamIds = List.of("world");
+        p.pc.addTransceiver(p.factory.createAudioTrack("world-audio", p.source), init);
+        if (video) {
+            p.videoSource = new CustomVideoSource();
+            RTCRtpTransceiverInit v = new RTCRtpTransceiverInit();
+            v.direction = RTCRtpTransceiverDirection.SEND_ONLY;
+            v.streamIds = List.of("world");
+            p.pc.addTransceiver(p.factory.createVideoTrack("world-video", p.videoSource), v);
+        }
+        return p;
+    }
+
+    /** Stops the headless module's recording (see the class comment); harmless for other modules. */
+    public void stopRecording() {
+        adm.stopRecording();
+    }
+
+    /** Whether this peer was made with a video track to feed. */
+    public boolean hasVideo() {
+        return videoSource != null;
     }
 
     /** A peer that sends one audio track fed by {@link #pushAudio}. */
