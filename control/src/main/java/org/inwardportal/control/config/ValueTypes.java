@@ -189,89 +189,63 @@ public final class ValueTypes {
         }
     };
 
-    /** Secrets given as a YAML list, or comma-separated (in one environment variable). */
-    public static final ValueType<List<Secret>> SECRET_LIST = new ValueType<>() {
-        @Override
-        public List<Secret> parse(Object raw) {
-            List<?> items = raw instanceof List<?> l ? l : List.of(String.valueOf(raw).split(","));
-            List<Secret> out = new java.util.ArrayList<>();
-            for (Object item : items) {
-                if (item instanceof List<?> || item instanceof java.util.Map<?, ?>) {
-                    throw new IllegalArgumentException("must be a list of secrets");
+    /**
+     * A list of values: a YAML list, or one comma-separated string (an environment variable). Blank
+     * items are skipped; each item is checked by {@code element}.
+     */
+    public static <T> ValueType<List<T>> listOf(ValueType<T> element, String what, java.util.function.Function<List<T>, String> display) {
+        return new ValueType<>() {
+            @Override
+            public List<T> parse(Object raw) {
+                List<?> items = raw instanceof List<?> l ? l : List.of(String.valueOf(raw).split(","));
+                List<T> out = new java.util.ArrayList<>();
+                for (Object item : items) {
+                    if (item instanceof List<?> || item instanceof java.util.Map<?, ?>) {
+                        throw new IllegalArgumentException("must be a list of " + what);
+                    }
+                    String s = String.valueOf(item).trim();
+                    if (!s.isEmpty()) out.add(element.parse(s));
                 }
-                String s = String.valueOf(item).trim();
-                if (!s.isEmpty()) out.add(Secret.of(s));
+                return List.copyOf(out);
             }
-            return List.copyOf(out);
+
+            @Override
+            public String describe() {
+                return "list of " + what;
+            }
+
+            @Override
+            public String display(List<T> value) {
+                return value.isEmpty() ? "(none)" : display.apply(value);
+            }
+        };
+    }
+
+    /** Secrets (bot tokens): shown only as a count. */
+    public static final ValueType<List<Secret>> SECRET_LIST = listOf(SECRET, "secrets", v -> v.size() + " x " + Secret.REDACTED);
+
+    public static final ValueType<List<String>> TEXT_LIST = listOf(TEXT, "texts", v -> String.join(",", v));
+
+    /** IP address literals (not host names: no DNS at start-up). */
+    public static final ValueType<List<java.net.InetAddress>> ADDRESS_LIST = listOf(new ValueType<>() {
+        @Override
+        public java.net.InetAddress parse(Object raw) {
+            String s = String.valueOf(raw).trim();
+            if (!s.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+                throw new IllegalArgumentException("must be IP addresses (not host names), got '" + s + "'");
+            }
+            try {
+                return java.net.InetAddress.getByName(s);
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("is not an IP address: '" + s + "'");
+            }
         }
 
         @Override
         public String describe() {
-            return "list of secrets";
+            return "IP address";
         }
-
-        @Override
-        public String display(List<Secret> value) {
-            return value.isEmpty() ? "(none)" : value.size() + " x " + Secret.REDACTED;
-        }
-    };
-
-    /** Texts, as a YAML list or comma-separated. */
-    public static final ValueType<List<String>> TEXT_LIST = new ValueType<>() {
-        @Override
-        public List<String> parse(Object raw) {
-            List<?> items = raw instanceof List<?> l ? l : List.of(String.valueOf(raw).split(","));
-            List<String> out = new java.util.ArrayList<>();
-            for (Object item : items) {
-                if (item instanceof List<?> || item instanceof java.util.Map<?, ?>) throw new IllegalArgumentException("must be a list of texts");
-                String s = String.valueOf(item).trim();
-                if (!s.isEmpty()) out.add(s);
-            }
-            return List.copyOf(out);
-        }
-
-        @Override
-        public String describe() {
-            return "list of texts";
-        }
-
-        @Override
-        public String display(List<String> value) {
-            return value.isEmpty() ? "(none)" : String.join(",", value);
-        }
-    };
-
-    /** IP addresses, as a YAML list or comma-separated. */
-    public static final ValueType<List<java.net.InetAddress>> ADDRESS_LIST = new ValueType<>() {
-        @Override
-        public List<java.net.InetAddress> parse(Object raw) {
-            List<?> items = raw instanceof List<?> l ? l : List.of(String.valueOf(raw).split(","));
-            List<java.net.InetAddress> out = new java.util.ArrayList<>();
-            for (Object item : items) {
-                String s = String.valueOf(item).trim();
-                if (s.isEmpty()) continue;
-                if (!s.matches("[0-9.]+|[0-9a-fA-F:]+")) {
-                    throw new IllegalArgumentException("must be IP addresses (not host names), got '" + s + "'");
-                }
-                try {
-                    out.add(java.net.InetAddress.getByName(s));
-                } catch (UnknownHostException e) {
-                    throw new IllegalArgumentException("is not an IP address: '" + s + "'");
-                }
-            }
-            return List.copyOf(out);
-        }
-
-        @Override
-        public String describe() {
-            return "list of IP addresses";
-        }
-
-        @Override
-        public String display(List<java.net.InetAddress> value) {
-            return value.isEmpty() ? "(none)" : String.join(",", value.stream().map(java.net.InetAddress::getHostAddress).toList());
-        }
-    };
+    }, "IP addresses", v -> String.join(",", v.stream().map(java.net.InetAddress::getHostAddress).toList()));
 
     /** True for 127.0.0.0/8, ::1 and "localhost", without touching DNS for other names. */
     public static boolean isLoopback(String host) {
