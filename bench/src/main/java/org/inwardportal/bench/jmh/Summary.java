@@ -7,22 +7,33 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Turns JMH's JSON results into bench/results/jmh-summary.md: scores, allocation per op, the SRTP/JCE ratios. */
+/**
+ * Merges one JMH run's JSON into the kept results (a benchmark run again replaces its old entry, the
+ * others stay) and writes them with bench/results/jmh-summary.md: scores, allocation per op, the
+ * SRTP/JCE ratios. Arguments: the run's JSON, the kept JSON, the summary.
+ */
 public final class Summary {
     private Summary() {
     }
 
     public static void main(String[] args) throws Exception {
-        Path json = Path.of(args[0]);
-        Path out = Path.of(args[1]);
-        JsonNode results = new ObjectMapper().readTree(json.toFile());
+        ObjectMapper mapper = new ObjectMapper();
+        Path run = Path.of(args[0]);
+        Path json = Path.of(args[1]);
+        Path out = Path.of(args[2]);
+        Map<String, JsonNode> merged = new java.util.TreeMap<>();
+        if (Files.exists(json)) for (JsonNode r : mapper.readTree(json.toFile())) merged.put(key(r), r);
+        for (JsonNode r : mapper.readTree(run.toFile())) merged.put(key(r), r);
+        mapper.writerWithDefaultPrettyPrinter().writeValue(json.toFile(), merged.values());
+        Files.delete(run);
+        Iterable<JsonNode> results = merged.values();
         StringBuilder md = new StringBuilder("# JMH results\n\n");
         md.append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ")
                 .append(Runtime.version()).append(". Raw data: `").append(json.getFileName()).append("`.\n\n");
         md.append("| benchmark | profile | score | unit | ± error | bytes allocated / op |\n|---|---|---|---|---|---|\n");
         Map<String, Double> score = new LinkedHashMap<>();
         for (JsonNode r : results) {
-            String name = r.path("benchmark").asText().replace("org.inwardportal.bench.jmh.", "");
+            String name = shortName(r);
             String profile = r.path("params").path("profile").asText("");
             JsonNode p = r.path("primaryMetric");
             JsonNode alloc = r.path("secondaryMetrics").path("gc.alloc.rate.norm");
@@ -44,5 +55,16 @@ public final class Summary {
         }
         Files.writeString(out, md.toString());
         System.out.print(md);
+    }
+
+    private static String key(JsonNode r) {
+        return r.path("benchmark").asText() + r.path("params");
+    }
+
+    // Class.method, without the package
+    private static String shortName(JsonNode r) {
+        String full = r.path("benchmark").asText();
+        int method = full.lastIndexOf('.');
+        return full.substring(full.lastIndexOf('.', method - 1) + 1);
     }
 }
