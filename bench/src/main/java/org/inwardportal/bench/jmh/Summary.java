@@ -30,14 +30,17 @@ public final class Summary {
         StringBuilder md = new StringBuilder("# JMH results\n\n");
         md.append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ")
                 .append(Runtime.version()).append(". Raw data: `").append(json.getFileName()).append("`.\n\n");
-        md.append("| benchmark | profile | score | unit | ± error | bytes allocated / op |\n|---|---|---|---|---|---|\n");
+        md.append("| benchmark | parameters | score | unit | ± error | bytes allocated / op |\n|---|---|---|---|---|---|\n");
         Map<String, Double> score = new LinkedHashMap<>();
         for (JsonNode r : results) {
             String name = shortName(r);
             String profile = r.path("params").path("profile").asText("");
+            StringBuilder params = new StringBuilder();
+            r.path("params").properties().forEach(e -> params.append(params.isEmpty() ? "" : ", ")
+                    .append(e.getKey().equals("profile") ? "" : e.getKey() + "=").append(e.getValue().asText()));
             JsonNode p = r.path("primaryMetric");
             JsonNode alloc = r.path("secondaryMetrics").path("gc.alloc.rate.norm");
-            md.append("| ").append(name).append(" | ").append(profile).append(" | ")
+            md.append("| ").append(name).append(" | ").append(params).append(" | ")
                     .append(String.format("%.1f", p.path("score").asDouble())).append(" | ").append(p.path("scoreUnit").asText())
                     .append(" | ").append(String.format("%.1f", p.path("scoreError").asDouble())).append(" | ")
                     .append(alloc.isMissingNode() ? "(run with -prof gc)" : String.format("%.2f", alloc.path("score").asDouble()))
