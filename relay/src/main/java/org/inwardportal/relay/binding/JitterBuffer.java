@@ -248,6 +248,16 @@ final class JitterBuffer {
         return best;
     }
 
+    /** Forgets frames, play point and jitter estimate, as for a new source (counters stay). */
+    void reset() {
+        for (int k = 0; k < capacity; k++) present[k] = false;
+        buffered = 0;
+        playing = false;
+        concealedInRow = 0;
+        haveTransit = false;
+        jitter = 0;
+    }
+
     // a frame far from the play point: the source restarted its numbering, start the spurt over
     private void restart() {
         restarts++;

@@ -27,6 +27,7 @@ final class LibOpus {
     static final int SET_BITRATE = 4002;
     static final int SET_INBAND_FEC = 4012;
     static final int SET_PACKET_LOSS_PERC = 4014;
+    static final int RESET_STATE = 4028;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIB = SymbolLookup.libraryLookup(locate(), Arena.global());
@@ -45,6 +46,9 @@ final class LibOpus {
     static final MethodHandle ENCODER_CTL_INT = LINKER.downcallHandle(LIB.find("opus_encoder_ctl").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
             Linker.Option.firstVariadicArg(2));
+    /** {@code int opus_decoder_ctl(OpusDecoder *st, int request, ...)} with no argument (OPUS_RESET_STATE). */
+    static final MethodHandle DECODER_CTL = LINKER.downcallHandle(LIB.find("opus_decoder_ctl").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT), Linker.Option.firstVariadicArg(2));
     static final MethodHandle STRERROR = handle("opus_strerror", FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
 
     private LibOpus() {

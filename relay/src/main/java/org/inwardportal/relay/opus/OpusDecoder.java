@@ -63,6 +63,17 @@ public final class OpusDecoder implements AutoCloseable {
         return run(in, length, samples, 1, out);
     }
 
+    /** Forgets all history, as for a new stream (a decoder handed to another source). */
+    public void reset() {
+        int code;
+        try {
+            code = (int) LibOpus.DECODER_CTL.invokeExact(state, LibOpus.RESET_STATE);
+        } catch (Throwable t) {
+            throw new IllegalStateException("opus_decoder_ctl", t);
+        }
+        if (code != LibOpus.OK) throw new IllegalStateException("OPUS_RESET_STATE: " + LibOpus.describe(code));
+    }
+
     private int run(MemorySegment data, int length, int frameSize, int fec, short[] out) {
         int n;
         try {
