@@ -45,7 +45,7 @@ public final class Summary {
                     .append(" | ").append(String.format("%.1f", p.path("scoreError").asDouble())).append(" | ")
                     .append(alloc.isMissingNode() ? "(run with -prof gc)" : String.format("%.2f", alloc.path("score").asDouble()))
                     .append(" |\n");
-            score.put(name + "/" + profile, p.path("score").asDouble());
+            score.put(name + "/" + (profile.isEmpty() ? params : profile), p.path("score").asDouble());
         }
         md.append("\n## SRTP overhead over the raw JCE work (target ≤ 1.3)\n\n| profile | protect / raw | unprotect / raw |\n|---|---|---|\n");
         for (String profile : new String[] {"AES_CM_128_HMAC_SHA1_80", "AEAD_AES_128_GCM"}) {
@@ -55,6 +55,13 @@ public final class Summary {
             if (raw == null || protect == null || unprotect == null) continue;
             md.append("| ").append(profile).append(" | ").append(String.format("%.2f", protect / raw)).append(" | ")
                     .append(String.format("%.2f", unprotect / raw)).append(" |\n");
+        }
+        md.append("\n## Mixing tick over the libopus work it cannot avoid (target ≤ 1.15)\n\n| speakers | tick / rawLibopus |\n|---|---|\n");
+        for (String n : new String[] {"2", "4", "8"}) {
+            Double tick = score.get("MixingStageBenchmark.tick/speakers=" + n);
+            Double raw = score.get("MixingStageBenchmark.rawLibopus/speakers=" + n);
+            if (tick == null || raw == null) continue;
+            md.append("| ").append(n).append(" | ").append(String.format("%.2f", tick / raw)).append(" |\n");
         }
         Files.writeString(out, md.toString());
         System.out.print(md);
