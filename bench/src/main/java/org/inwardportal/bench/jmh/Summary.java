@@ -56,6 +56,14 @@ public final class Summary {
             md.append("| ").append(profile).append(" | ").append(String.format("%.2f", protect / raw)).append(" | ")
                     .append(String.format("%.2f", unprotect / raw)).append(" |\n");
         }
+        md.append("\n## Sampled per-op times (SampleTime benchmarks)\n\n| benchmark | p50 | p99 | p99.9 | max | unit |\n|---|---|---|---|---|---|\n");
+        for (JsonNode r : results) {
+            if (!"sample".equals(r.path("mode").asText())) continue;
+            JsonNode pct = r.path("primaryMetric").path("scorePercentiles");
+            md.append("| ").append(shortName(r));
+            for (String q : new String[] {"50.0", "99.0", "99.9", "100.0"}) md.append(" | ").append(String.format("%.0f", pct.path(q).asDouble()));
+            md.append(" | ").append(r.path("primaryMetric").path("scoreUnit").asText()).append(" |\n");
+        }
         md.append("\n## Mixing tick over the libopus work it cannot avoid (target ≤ 1.15)\n\n| speakers | tick / rawLibopus |\n|---|---|\n");
         for (String n : new String[] {"2", "4", "8"}) {
             Double tick = score.get("MixingStageBenchmark.tick/speakers=" + n);
