@@ -37,12 +37,7 @@ final class AesGcmRtpSize implements TransportCipher {
     }
 
     @Override
-    public byte[] open(byte[] packet, int aadLength) throws GeneralSecurityException {
-        int end = packet.length - COUNTER_BYTES;
-        if (end - aadLength < TAG_BYTES) {
-            throw new GeneralSecurityException("packet too short for " + MODE);
-        }
-        int counter = ByteBuffer.wrap(packet, end, COUNTER_BYTES).getInt();
+    public byte[] decrypt(int counter, byte[] packet, int aadLength, int end) throws GeneralSecurityException {
         Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
         c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce(counter)));
         c.updateAAD(packet, 0, aadLength);

@@ -23,8 +23,20 @@ interface TransportCipher {
                 .put(header).put(sealed).putInt(counter).array();
     }
 
+    /**
+     * The AEAD itself, reversed: the plaintext of {@code packet[aadLength, end)} (ciphertext+tag)
+     * with {@code packet[0, aadLength)} as associated data, under the nonce made from {@code counter}.
+     */
+    byte[] decrypt(int counter, byte[] packet, int aadLength, int end) throws GeneralSecurityException;
+
     /** The plaintext of {@code packet}, whose first {@code aadLength} bytes are the associated data. */
-    byte[] open(byte[] packet, int aadLength) throws GeneralSecurityException;
+    default byte[] open(byte[] packet, int aadLength) throws GeneralSecurityException {
+        int end = packet.length - COUNTER_BYTES;
+        if (end - aadLength < TAG_BYTES) {
+            throw new GeneralSecurityException("packet too short for " + mode());
+        }
+        return decrypt(java.nio.ByteBuffer.wrap(packet, end, COUNTER_BYTES).getInt(), packet, aadLength, end);
+    }
 
     static TransportCipher forMode(String mode, byte[] key) {
         return switch (mode) {

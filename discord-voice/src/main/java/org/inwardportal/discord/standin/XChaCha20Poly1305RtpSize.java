@@ -82,12 +82,7 @@ final class XChaCha20Poly1305RtpSize implements TransportCipher {
     }
 
     @Override
-    public byte[] open(byte[] packet, int aadLength) throws GeneralSecurityException {
-        int end = packet.length - COUNTER_BYTES;
-        if (end - aadLength < TAG_BYTES) {
-            throw new GeneralSecurityException("packet too short for " + MODE);
-        }
-        int counter = ByteBuffer.wrap(packet, end, COUNTER_BYTES).getInt();
+    public byte[] decrypt(int counter, byte[] packet, int aadLength, int end) throws GeneralSecurityException {
         ChaCha20Poly1305 c = cipher(false, nonce(counter), packet, 0, aadLength);
         byte[] out = new byte[c.getOutputSize(end - aadLength)];
         int n = c.processBytes(packet, aadLength, end - aadLength, out, 0);

@@ -54,6 +54,8 @@ final class JitterBuffer {
     private int nextSeq;     // the frame the next tick plays (only while playing)
     private int lowestSeq;   // the earliest frame buffered (only while not playing)
     private int concealedInRow;
+    private int lastLength;  // of the frame last copied out
+    private int lostSeq;     // the frame the last LOST tick stood in for
 
     private boolean haveTransit;
     private long lastTransit;
@@ -163,8 +165,6 @@ final class JitterBuffer {
         return Take.LOST;
     }
 
-    private int lastLength;
-    private int lostSeq;
 
     /** The length of the frame the last {@link Take#FRAME} or {@link #peekFollower} copied. */
     int frameLength() {
@@ -250,10 +250,7 @@ final class JitterBuffer {
 
     /** Forgets frames, play point and jitter estimate, as for a new source (counters stay). */
     void reset() {
-        for (int k = 0; k < capacity; k++) present[k] = false;
-        buffered = 0;
-        playing = false;
-        concealedInRow = 0;
+        dropFrames();
         haveTransit = false;
         jitter = 0;
     }
@@ -261,7 +258,11 @@ final class JitterBuffer {
     // a frame far from the play point: the source restarted its numbering, start the spurt over
     private void restart() {
         restarts++;
-        for (int k = 0; k < capacity; k++) present[k] = false;
+        dropFrames();
+    }
+
+    private void dropFrames() {
+        java.util.Arrays.fill(present, false);
         buffered = 0;
         playing = false;
         concealedInRow = 0;

@@ -34,42 +34,40 @@ final class OpusRing {
 
     /** From the producer thread: copies the frame; false if the ring is full. */
     boolean offer(ByteBuf from, int offset, int length, long source, int sequence, long timestamp, long arrivalNanos) {
-        if (length > MAX_FRAME) return false;
-        long n;
-        try {
-            n = ring.tryNext();
-        } catch (InsufficientCapacityException full) {
-            return false;
-        }
-        Slot s = ring.get(n);
-        from.getBytes(offset, s.data, 0, length);
-        fill(s, length, source, sequence, timestamp, arrivalNanos);
-        ring.publish(n);
+        long n = claim(length);
+        if (n < 0) return false;
+        from.getBytes(offset, ring.get(n).data, 0, length);
+        publish(n, length, source, sequence, timestamp, arrivalNanos);
         return true;
     }
 
     /** From the producer thread: copies the frame; false if the ring is full. */
     boolean offer(byte[] from, int length, long source, int sequence, long timestamp, long arrivalNanos) {
-        if (length > MAX_FRAME) return false;
-        long n;
-        try {
-            n = ring.tryNext();
-        } catch (InsufficientCapacityException full) {
-            return false;
-        }
-        Slot s = ring.get(n);
-        System.arraycopy(from, 0, s.data, 0, length);
-        fill(s, length, source, sequence, timestamp, arrivalNanos);
-        ring.publish(n);
+        long n = claim(length);
+        if (n < 0) return false;
+        System.arraycopy(from, 0, ring.get(n).data, 0, length);
+        publish(n, length, source, sequence, timestamp, arrivalNanos);
         return true;
     }
 
-    private static void fill(Slot s, int length, long source, int sequence, long timestamp, long arrivalNanos) {
+    // the next free slot's sequence, or -1 if the frame is too large or the ring full
+    private long claim(int length) {
+        if (length > MAX_FRAME) return -1;
+        try {
+            return ring.tryNext();
+        } catch (InsufficientCapacityException full) {
+            return -1;
+        }
+    }
+
+    private void publish(long n, int length, long source, int sequence, long timestamp, long arrivalNanos) {
+        Slot s = ring.get(n);
         s.length = length;
         s.source = source;
         s.sequence = sequence;
         s.timestamp = timestamp;
         s.arrivalNanos = arrivalNanos;
+        ring.publish(n);
     }
 
     /** Published frames the consumer has not taken yet. */
