@@ -48,6 +48,7 @@ final class JitterBuffer {
     private final int[] length;
     private final int[] seqOf;
     private final boolean[] present;
+    private final long[] arrivalOf;
     private int buffered;
 
     private boolean playing;
@@ -55,6 +56,7 @@ final class JitterBuffer {
     private int lowestSeq;   // the earliest frame buffered (only while not playing)
     private int concealedInRow;
     private int lastLength;  // of the frame last copied out
+    private long lastArrival; // when the frame last copied out by take() reached the relay
     private int lostSeq;     // the frame the last LOST tick stood in for
 
     private boolean haveTransit;
@@ -83,6 +85,7 @@ final class JitterBuffer {
         this.length = new int[capacity];
         this.seqOf = new int[capacity];
         this.present = new boolean[capacity];
+        this.arrivalOf = new long[capacity];
     }
 
     /**
@@ -121,6 +124,7 @@ final class JitterBuffer {
         System.arraycopy(frame, 0, data[i], 0, len);
         length[i] = len;
         seqOf[i] = seq;
+        arrivalOf[i] = arrivalNanos;
         present[i] = true;
         if (!playing && (buffered == 0 || (short) (seq - lowestSeq) < 0)) lowestSeq = seq;
         buffered++;
@@ -144,6 +148,7 @@ final class JitterBuffer {
         if (present[i] && seqOf[i] == nextSeq) {
             System.arraycopy(data[i], 0, out, 0, length[i]);
             lastLength = length[i];
+            lastArrival = arrivalOf[i];
             present[i] = false;
             buffered--;
             nextSeq = (nextSeq + 1) & 0xFFFF;
@@ -169,6 +174,11 @@ final class JitterBuffer {
     /** The length of the frame the last {@link Take#FRAME} or {@link #peekFollower} copied. */
     int frameLength() {
         return lastLength;
+    }
+
+    /** When the frame the last {@link Take#FRAME} copied out arrived (the clock {@code put} was given). */
+    long frameArrivalNanos() {
+        return lastArrival;
     }
 
     /**

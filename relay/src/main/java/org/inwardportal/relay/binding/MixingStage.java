@@ -17,10 +17,14 @@ final class MixingStage implements AutoCloseable {
     static final int SAMPLES = 960; // 20 ms, mono, 48 kHz
     static final int FORGET_TICKS = 250; // 5 s
 
+    /** Concealed ticks with nothing buffered before a source's spurt counts as over. */
+    static final int MAX_CONCEALED = 3;
+
     private static final class Source {
         long id = -1;
         int idleTicks;
-        final JitterBuffer jitter = new JitterBuffer(32, 8, 3, SAMPLES, 48_000);
+        int concealedInRow;
+        final JitterBuffer jitter = new JitterBuffer(32, 8, MAX_CONCEALED, SAMPLES, 48_000);
         final OpusDecoder decoder = new OpusDecoder(1);
     }
 
@@ -33,6 +37,8 @@ final class MixingStage implements AutoCloseable {
 
     private long decoded, concealed, fecRecovered, undecodable, noSlot;
     private int lastSources;
+    private long lastSoleSource = -1;
+    private long oldestArrival;
 
     /** @param maxSources how many sources can be mixed; further ones are dropped and counted */
     MixingStage(int maxSources, OpusEncoder encoder) {
@@ -55,21 +61,72 @@ final class MixingStage implements AutoCloseable {
     /** One 20 ms tick: the mix encoded into {@code out}; its length, or 0 if no source had audio. */
     int tick(byte[] out) {
         mixer.clear();
+        oldestArrival = Long.MAX_VALUE;
+        lastSoleSource = -1;
         for (Source s : sources) {
             if (s.id == -1) continue;
+            int before = mixer.sources();
             switch (s.jitter.take(packet)) {
-                case FRAME -> addDecoded(s, s.jitter.frameLength());
+                case FRAME -> {
+                    s.concealedInRow = 0;
+                    oldestArrival = Math.min(oldestArrival, s.jitter.frameArrivalNanos());
+                    addDecoded(s, s.jitter.frameLength());
+                }
                 case LOST -> addRebuilt(s);
                 case BUFFERING -> { }
                 case EMPTY -> {
                     if (++s.idleTicks >= FORGET_TICKS) s.id = -1;
                 }
             }
+            if (mixer.sources() > before) lastSoleSource = s.id;
         }
         lastSources = mixer.sources();
         if (lastSources == 0) return 0;
         mixer.mixInto(mix);
         return encoder.encode(mix, SAMPLES, out);
+    }
+
+    /**
+     * Readies a source that was passed through until now: its last passed frame warms its decoder
+     * and sets its play point just after that frame, so the first mixed tick continues the sound the
+     * receiver was hearing (a cold decoder's first frame fades in: a dip). The encoder is not primed:
+     * measured, priming it repeats its look-ahead (~6.5 ms) and the repeat cancels against itself.
+     */
+    void prime(long source, byte[] lastFrame, int length, int sequence, long timestamp, long arrivalNanos) {
+        Source s = find(source);
+        if (s == null || length <= 0) return;
+        if (!s.jitter.put(lastFrame, length, sequence, timestamp, arrivalNanos)
+                || s.jitter.take(packet) != JitterBuffer.Take.FRAME) return;
+        try {
+            s.decoder.decode(packet, s.jitter.frameLength(), pcm);
+        } catch (IllegalArgumentException garbage) {
+            undecodable++;
+        }
+    }
+
+    /**
+     * Hands back, one per call, the frames still buffered for {@code source} (when the stage stops
+     * and that source is passed through again, so none is lost): the frame's length in {@code out},
+     * or -1 when none is left.
+     */
+    int takeBuffered(long source, byte[] out) {
+        for (Source s : sources) {
+            if (s.id != source) continue;
+            return s.jitter.depth() > 0 && s.jitter.take(out) == JitterBuffer.Take.FRAME ? s.jitter.frameLength() : -1;
+        }
+        return -1;
+    }
+
+    /** Frees every source slot (their decoders and buffers are reset when next used). */
+    void clear() {
+        for (Source s : sources) s.id = -1;
+    }
+
+    /** Frames buffered over all sources now. */
+    int bufferedFrames() {
+        int n = 0;
+        for (Source s : sources) if (s.id != -1) n += s.jitter.depth();
+        return n;
     }
 
     private void addDecoded(Source s, int length) {
@@ -99,7 +156,18 @@ final class MixingStage implements AutoCloseable {
         }
         s.decoder.conceal(SAMPLES, pcm);
         concealed++;
+        if (s.jitter.depth() == 0) fadeOut(s.concealedInRow++);
         mixer.add(pcm);
+    }
+
+    /**
+     * A source that stopped sending is concealed for {@link #MAX_CONCEALED} ticks and then no longer
+     * mixed; so that its end is not a cut (a click), those ticks ramp its level down to zero.
+     */
+    private void fadeOut(int step) {
+        double from = 1 - (double) step / MAX_CONCEALED;
+        double by = 1.0 / MAX_CONCEALED / SAMPLES;
+        for (int i = 0; i < SAMPLES; i++) pcm[i] = (short) (pcm[i] * Math.max(0, from - by * i));
     }
 
     private Source find(long id) {
@@ -111,6 +179,7 @@ final class MixingStage implements AutoCloseable {
         if (free != null) {
             free.id = id;
             free.idleTicks = 0;
+            free.concealedInRow = 0;
             free.decoder.reset();
             free.jitter.reset();
         }
@@ -124,6 +193,10 @@ final class MixingStage implements AutoCloseable {
     long noSlot() { return noSlot; }
     /** Sources that contributed audio to the last tick. */
     int lastSources() { return lastSources; }
+    /** The source that contributed to the last tick when exactly one did, else -1. */
+    long lastSoleSource() { return lastSources == 1 ? lastSoleSource : -1; }
+    /** The arrival of the oldest real frame in the last tick, or Long.MAX_VALUE if it had none. */
+    long lastTickOldestArrival() { return oldestArrival; }
     PcmMixer mixer() { return mixer; }
 
     @Override
