@@ -11,6 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Faults {
     private volatile double udpLoss;
     private volatile Duration udpDelay = Duration.ZERO;
+    private volatile Duration udpJitter = Duration.ZERO;
     private volatile boolean ignoreHeartbeats;
 
     /** Probability (0..1) that any voice UDP packet, either way, is dropped. */
@@ -25,6 +26,15 @@ public final class Faults {
         return this;
     }
 
+    /**
+     * Further delay, uniform in [0, jitter) and drawn per packet, so packets also arrive out of
+     * order: network jitter, either way.
+     */
+    public Faults udpJitter(Duration jitter) {
+        this.udpJitter = jitter;
+        return this;
+    }
+
     /** Stop (or resume) answering gateway and voice-gateway heartbeats. */
     public Faults ignoreHeartbeats(boolean ignore) {
         this.ignoreHeartbeats = ignore;
@@ -34,17 +44,20 @@ public final class Faults {
     public Faults clear() {
         udpLoss = 0;
         udpDelay = Duration.ZERO;
+        udpJitter = Duration.ZERO;
         ignoreHeartbeats = false;
         return this;
+    }
+
+    /** This packet's delay: the fixed delay plus its share of jitter. */
+    long delayNanos() {
+        long jitter = udpJitter.toNanos();
+        return udpDelay.toNanos() + (jitter > 0 ? ThreadLocalRandom.current().nextLong(jitter) : 0);
     }
 
     boolean dropPacket() {
         double p = udpLoss;
         return p > 0 && ThreadLocalRandom.current().nextDouble() < p;
-    }
-
-    Duration udpDelay() {
-        return udpDelay;
     }
 
     boolean ignoreHeartbeats() {

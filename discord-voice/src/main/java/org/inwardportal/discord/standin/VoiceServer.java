@@ -261,7 +261,7 @@ final class VoiceServer {
     private void sendUdp(InetSocketAddress to, byte[] packet) {
         if (faults.dropPacket()) return;
         DatagramPacket p = new DatagramPacket(Unpooled.wrappedBuffer(packet), to);
-        long delay = faults.udpDelay().toNanos();
+        long delay = faults.delayNanos();
         if (delay > 0) {
             udpChannel.eventLoop().schedule(() -> udpChannel.writeAndFlush(p), delay, TimeUnit.NANOSECONDS);
         } else {
@@ -437,7 +437,7 @@ final class VoiceServer {
             } else if (bytes.length >= 12 + TransportCipher.TAG_BYTES + TransportCipher.COUNTER_BYTES
                     && (bytes[0] & 0xC0) == 0x80 && (bytes[1] & 0x7f) == OPUS_PAYLOAD_TYPE) {
                 if (faults.dropPacket()) return;
-                long delay = faults.udpDelay().toNanos();
+                long delay = faults.delayNanos();
                 if (delay > 0) {
                     ctx.executor().schedule(() -> media(bytes, from), delay, TimeUnit.NANOSECONDS);
                 } else {

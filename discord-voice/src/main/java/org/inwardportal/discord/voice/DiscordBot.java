@@ -51,6 +51,14 @@ public final class DiscordBot implements AutoCloseable {
      * the gateway connection completes in the background ({@link #awaitReady}).
      */
     public static DiscordBot login(String name, String token, DiscordEndpoints endpoints) {
+        return login(name, token, endpoints, System::nanoTime);
+    }
+
+    /**
+     * As {@link #login(String, String, DiscordEndpoints)}, with the clock the voice send threads cut
+     * time into 20 ms slots by (tests move it on to simulate long silences).
+     */
+    public static DiscordBot login(String name, String token, DiscordEndpoints endpoints, java.util.function.LongSupplier sendClock) {
         DiscordBot bot = new DiscordBot(name);
         DaveSupport dave = DaveSupport.probe();
         if (token == null || token.isBlank() || token.chars().anyMatch(Character::isWhitespace)) {
@@ -63,7 +71,7 @@ public final class DiscordBot implements AutoCloseable {
                 .disableCache(CacheFlag.EMOJI, CacheFlag.STICKER, CacheFlag.SOUNDBOARD_SOUNDS, CacheFlag.SCHEDULED_EVENTS)
                 .setMemberCachePolicy(MemberCachePolicy.VOICE)
                 .setAutoReconnect(true)
-                .setAudioModuleConfig(dave.audioModuleConfig())
+                .setAudioModuleConfig(dave.audioModuleConfig().withAudioSendFactory(new PacedSendFactory(bot::senderOf, sendClock)))
                 .addEventListeners(bot.new Events());
         try {
             bot.jda = endpoints.applyTo(builder).build();
@@ -109,6 +117,11 @@ public final class DiscordBot implements AutoCloseable {
             Thread.sleep(10);
         }
         return state == BotState.READY;
+    }
+
+    private OpusSendHandler senderOf(long guildId) {
+        VoiceLink link = links.get(guildId);
+        return link == null ? null : link.sender();
     }
 
     /** This bot's voice links, one per guild at most. */

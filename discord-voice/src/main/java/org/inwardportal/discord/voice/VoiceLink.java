@@ -108,7 +108,22 @@ public final class VoiceLink {
         return framesReceived.get();
     }
 
-    /** Replaces what is sent (e.g. when the pipeline switches between passthrough and mixing). */
+    /** Tells the send thread a frame is ready, so it leaves now rather than at the next 20 ms slot. Never blocks. */
+    public void frameReady() {
+        sender.wake();
+    }
+
+    /** Who a user id that has spoken here is (display name as of their first packet). */
+    public Speaker speaker(long userId) {
+        SpeakerState s = speakers.get(userId);
+        return s != null ? s.speaker : speakerFor(userId);
+    }
+
+    OpusSendHandler sender() {
+        return sender;
+    }
+
+    /** Replaces what is sent. */
     public void source(OpusFrameSource source) {
         sender.source(source);
     }

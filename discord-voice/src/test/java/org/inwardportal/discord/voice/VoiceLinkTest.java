@@ -65,6 +65,8 @@ class VoiceLinkTest {
         }
     };
     private VoiceLink link;
+    /** Moves the send threads' clock on, to simulate long silences. */
+    private final java.util.concurrent.atomic.AtomicLong clockOffset = new java.util.concurrent.atomic.AtomicLong();
     private long voiceChannel;
 
     @BeforeEach
@@ -74,7 +76,7 @@ class VoiceLinkTest {
         alice = standIn.addMember("Alice");
         bob = standIn.addMember("Bob");
         voiceChannel = standIn.world().channel("World").id();
-        bot = DiscordBot.login("portal-1", botUser.token(), DiscordEndpoints.standIn(standIn));
+        bot = DiscordBot.login("portal-1", botUser.token(), DiscordEndpoints.standIn(standIn), () -> System.nanoTime() + clockOffset.get());
         assertThat(bot.awaitReady(Duration.ofSeconds(10))).as(bot.reason()).isTrue();
     }
 
@@ -88,6 +90,7 @@ class VoiceLinkTest {
         alice.joinVoice(standIn.world().channel("World"));
         link = bot.link(standIn.world().guildId(), recorder,
                 (s, seq, ts, opus) -> received.add(new Received(s, seq, ts, opus)), source);
+        source.link = link;
         link.join(voiceChannel);
         assertThat(link.awaitReady(Duration.ofSeconds(10))).as(link.reason()).isTrue();
         await(() -> standIn.voiceReady(botUser.id()), Duration.ofSeconds(5));
@@ -173,8 +176,8 @@ class VoiceLinkTest {
         source.add(frames("relay", 100, 50));
         List<Heard> second = alice.awaitHeard(55, Duration.ofSeconds(10));
 
+        assertTimestampSteps(first, 100);
         for (int i = 1; i < first.size(); i++) {
-            assertThat(first.get(i).timestamp() - first.get(i - 1).timestamp()).as("timestamp step").isEqualTo(960);
             assertThat((first.get(i).sequence() - first.get(i - 1).sequence()) & 0xffff).isEqualTo(1);
         }
         Heard lastBefore = first.getLast();
@@ -195,6 +198,69 @@ class VoiceLinkTest {
                 gaps[(int) (gaps.length * 0.99)] / 1e6, gaps[gaps.length - 1] / 1e6);
         // One packet per 20 ms tick on average (generous bounds: this checks the rate, not the jitter).
         assertThat((first.size() - 1) / seconds).isBetween(40.0, 60.0);
+    }
+
+    /**
+     * {@code speech} frames one slot apart, then the five silence frames: the first once speech has
+     * been missing for {@link PacedSendSystem#SPEECH_END_SLOTS} slots (wall time, on the grid), the rest one slot apart.
+     */
+    private static void assertTimestampSteps(List<Heard> heard, int speech) {
+        assertThat(heard).hasSize(speech + 5);
+        for (int i = 1; i < heard.size(); i++) {
+            long step = heard.get(i).timestamp() - heard.get(i - 1).timestamp();
+            if (i == speech) assertThat(step).as("step to the first silence frame").isEqualTo(PacedSendSystem.SPEECH_END_SLOTS * 960L);
+            else assertThat(step).as("timestamp step before frame %d", i).isEqualTo(960);
+        }
+    }
+
+    @Test
+    void timestampsStayContinuousAcrossATenMinuteSilenceOnASimulatedClockAndNothingIsSentMeanwhile() throws Exception {
+        joinWithAlice();
+        source.add(frames("relay", 0, 20));
+        List<Heard> before = alice.awaitHeard(25, Duration.ofSeconds(10));
+        assertThat(before).hasSize(25);
+        long garbage = standIn.garbagePackets();
+        long rejected = standIn.rejectedPackets();
+        Thread.sleep(300);
+        clockOffset.addAndGet(TimeUnit.MINUTES.toNanos(10)); // ten silent minutes pass at once
+        Thread.sleep(300);
+        assertThat(alice.heard()).as("nothing sent in silence: no empty or repeated datagrams").hasSize(25);
+        assertThat(standIn.garbagePackets()).isEqualTo(garbage);
+        assertThat(standIn.rejectedPackets()).isEqualTo(rejected);
+        alice.clearHeard();
+        source.add(frames("relay", 20, 20));
+        List<Heard> after = alice.awaitHeard(25, Duration.ofSeconds(10));
+
+        Heard lastBefore = before.getLast();
+        Heard firstAfter = after.getFirst();
+        assertThat(new String(firstAfter.opus(), StandardCharsets.ISO_8859_1)).isEqualTo("\u00fcrelay#20");
+        long wallSamples = (firstAfter.arrivalNanos() - lastBefore.arrivalNanos() + TimeUnit.MINUTES.toNanos(10)) * 48_000L / 1_000_000_000L;
+        long rtpSamples = (firstAfter.timestamp() - lastBefore.timestamp()) & 0xffffffffL;
+        assertThat(rtpSamples).as("RTP timestamp advance across ten silent minutes (%d samples of wall time)", wallSamples)
+                .isBetween(wallSamples - 2 * 960, wallSamples + 2 * 960);
+        assertThat(rtpSamples % 960).as("still on the 20 ms grid").isZero();
+        assertThat((firstAfter.sequence() - lastBefore.sequence()) & 0xffff).as("sequence continues").isEqualTo(1);
+        assertTimestampSteps(after, 20);
+    }
+
+    @Test
+    void aFrameLeavesAsSoonAsItIsReadyNotAtTheNextPoll() throws Exception {
+        joinWithAlice();
+        List<Long> delays = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            Thread.sleep(20 + (i * 7) % 13); // off the 20 ms grid on purpose
+            alice.clearHeard();
+            long t0 = System.nanoTime();
+            source.add(frames("now", i, 1));
+            List<Heard> h = alice.awaitHeard(1, Duration.ofSeconds(2));
+            assertThat(h).isNotEmpty();
+            delays.add(h.getFirst().arrivalNanos() - t0);
+        }
+        delays.sort(null);
+        long median = delays.get(delays.size() / 2);
+        System.out.printf("send on ready: frame ready → heard at the stand-in, p50 %.2f ms, max %.2f ms%n", median / 1e6, delays.getLast() / 1e6);
+        // A 20 ms poll would make the median about 10 ms; a frame that is sent when ready leaves in well under that.
+        assertThat(median).isLessThan(TimeUnit.MILLISECONDS.toNanos(5));
     }
 
     @Test
@@ -327,6 +393,7 @@ class VoiceLinkTest {
         standIn.requireDave(true);
         alice.joinVoice(standIn.world().channel("World"));
         link = bot.link(standIn.world().guildId(), recorder, (s, q, t, o) -> { }, source);
+        source.link = link;
         link.join(voiceChannel);
         await(() -> link.state() == VoiceLinkState.FAILED, Duration.ofSeconds(10));
         assertThat(link.reason()).contains("4017").contains("DAVE");

@@ -1,65 +1,103 @@
 package org.inwardportal.relay.binding;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.inwardportal.relay.endpoint.MediaEndpoint;
 import org.inwardportal.relay.endpoint.MediaSink;
 import org.inwardportal.relay.endpoint.PeerSession;
+import org.inwardportal.relay.opus.OpusEncoder;
 import org.inwardportal.relay.rtp.MediaFrame;
 
 /**
  * One binding's audio: a shard's session on the endpoint on one side, a Discord voice connection on
- * the other, one {@link OpusRing} per direction. This increment is <b>passthrough</b>: Opus frames
- * go out untouched, only the RTP header rewritten; with two Discord speakers at once only the one
- * who spoke first is passed (mixing comes next). The relay side knows nothing of Discord: the
- * Discord adapter calls {@link #nextFrameForDiscord()} from its send tick and
- * {@link #fromDiscord} from its receive callback. Nothing is allocated per frame but the pooled
- * outgoing RTP buffer.
+ * the other, one {@link OpusRing} per direction, the relay knowing nothing of Discord. The Discord
+ * adapter calls {@link #nextFrameForDiscord()} from its send thread (woken through
+ * {@link #onFrameForDiscord} as soon as a frame is there) and {@link #fromDiscord} from its receive
+ * callback.
+ *
+ * <pre>
+ * shard SRTP ─▶ endpoint loop ─▶ ring ─▶ nextFrameForDiscord(): OutgoingStream (passthrough | mix) ─▶ JDA
+ * JDA receive ─▶ fromDiscord() ─▶ ring ─▶ endpoint loop: per speaker a track (passthrough)
+ *                                                  or one OutgoingStream (passthrough | mix, 20 ms ticks) ─▶ SRTP
+ * </pre>
+ *
+ * Nothing blocks; nothing is allocated per frame but the pooled outgoing RTP buffer.
  */
-public final class BindingPipeline {
+public final class BindingPipeline implements AutoCloseable {
+    /** How Discord speakers reach the shard. */
+    public enum ToShard { PER_SPEAKER, MIXED }
+
+    /** Who is on which track toward the shard (per-speaker mode); {@code newTrack}: to be re-offered first. */
+    public record SpeakerTrack(long speaker, int ssrc, String trackId, boolean newTrack) {
+    }
+
+    /** The track id of the audio track in the relay's first answer to a shard (the mix, or the first speaker). */
+    public static final String FIRST_TRACK = "voices";
     static final int RING = 256;
-    /** More than this many frames waiting for Discord's 20 ms tick: the oldest are dropped. */
+    /** More than this many frames waiting for Discord's send thread: the oldest are dropped. */
     static final int MAX_DISCORD_BACKLOG = 3;
-    /** A speaker silent for this long no longer holds the passthrough. */
-    static final long SPEAKER_HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** A source silent this long no longer counts as speaking (one speaking holds passthrough). */
+    static final long HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    static final int MAX_SOURCES = 8;
+    static final int MIX_BITRATE = 64_000;
+    /** The first mixing tick toward the shard: one frame after the last passed one, plus this margin. */
+    static final long TICK_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private final MediaEndpoint endpoint;
     private final int toShardSsrc;
+    private final ToShard mode;
     private final OpusRing toDiscord = new OpusRing(RING);
     private final OpusRing toShard = new OpusRing(RING);
-    private final ByteBuffer discordView = ByteBuffer.allocate(OpusRing.MAX_FRAME);
-    private boolean holdingDiscordSlot;
     private volatile PeerSession shard;
+    private volatile Runnable discordWake = () -> { };
+    private volatile Consumer<List<SpeakerTrack>> tracksChanged = t -> { };
+
+    // toward Discord, on the Discord send thread
+    private final OutgoingStream discordStream;
+    private final ByteBuffer discordView = ByteBuffer.allocate(OpusRing.MAX_FRAME);
+    private boolean discordEmitted;
+
+    // toward the shard, on the endpoint's event loop
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drain = this::drainToShard;
-    // toward the shard, on the endpoint's event loop
-    private long activeSpeaker = -1;
-    private long activeSpeakerLastNanos;
-    private int outSequence;
-    private long outTimestamp;
-    private long lastInTimestamp = -1;
-    private long lastOutNanos;
+    private final SpeakerTracks speakerTracks;
+    private final OutgoingStream shardStream;
+    private int shardSequence;
+    private ScheduledFuture<?> shardTicker;
+    private final Runnable shardTick = this::tickToShard;
 
-    private final Counter inFromShard;
-    private final Counter outToDiscord;
-    private final Counter inFromDiscord;
-    private final Counter outToShard;
-    private final Counter dropRingFullToDiscord;
-    private final Counter dropBacklogToDiscord;
-    private final Counter dropRingFullToShard;
-    private final Counter dropSecondSpeaker;
-    private final Timer latencyToDiscord;
-    private final Timer latencyToShard;
+    private final Counter inFromShard, outToDiscord, inFromDiscord, outToShard;
+    private final Counter dropRingFullToDiscord, dropBacklogToDiscord, dropRingFullToShard, dropNoTrack, dropNotConnected;
+    private final Timer latencyToDiscord, latencyToShard, mixTimeToDiscord, mixTimeToShard;
 
-    public BindingPipeline(String binding, MediaEndpoint endpoint, int toShardSsrc, MeterRegistry registry) {
+    /**
+     * @param toShardSsrc the SSRC of the audio track the shard's first answer holds; per-speaker
+     *                    tracks use the following ones
+     */
+    public BindingPipeline(String binding, MediaEndpoint endpoint, int toShardSsrc, ToShard mode, MeterRegistry registry) {
         this.endpoint = endpoint;
         this.toShardSsrc = toShardSsrc;
+        this.mode = mode;
+        discordStream = new OutgoingStream(MAX_SOURCES, mixEncoder(), HOLD_NANOS, this::emitToDiscord);
+        if (mode == ToShard.MIXED) {
+            shardStream = new OutgoingStream(MAX_SOURCES, mixEncoder(), HOLD_NANOS, this::emitToShard);
+            speakerTracks = null;
+        } else {
+            shardStream = null;
+            speakerTracks = new SpeakerTracks(MAX_SOURCES, toShardSsrc, FIRST_TRACK);
+        }
         inFromShard = frames(registry, binding, "to_discord", "in");
         outToDiscord = frames(registry, binding, "to_discord", "out");
         inFromDiscord = frames(registry, binding, "to_shard", "in");
@@ -67,9 +105,23 @@ public final class BindingPipeline {
         dropRingFullToDiscord = drops(registry, binding, "to_discord", "ring_full");
         dropBacklogToDiscord = drops(registry, binding, "to_discord", "backlog");
         dropRingFullToShard = drops(registry, binding, "to_shard", "ring_full");
-        dropSecondSpeaker = drops(registry, binding, "to_shard", "second_speaker");
+        dropNoTrack = drops(registry, binding, "to_shard", "no_track");
+        dropNotConnected = drops(registry, binding, "to_shard", "shard_not_connected");
         latencyToDiscord = latency(registry, binding, "to_discord");
         latencyToShard = latency(registry, binding, "to_shard");
+        mixTimeToDiscord = mixTime(registry, binding, "to_discord");
+        mixTimeToShard = mixTime(registry, binding, "to_shard");
+        mixingMeters(registry, binding, "to_discord", discordStream);
+        if (shardStream != null) mixingMeters(registry, binding, "to_shard", shardStream);
+    }
+
+    /** Per-speaker tracks toward the shard, the default. */
+    public BindingPipeline(String binding, MediaEndpoint endpoint, int toShardSsrc, MeterRegistry registry) {
+        this(binding, endpoint, toShardSsrc, ToShard.PER_SPEAKER, registry);
+    }
+
+    private static OpusEncoder mixEncoder() {
+        return new OpusEncoder(1, true, MIX_BITRATE, 5);
     }
 
     private static Counter frames(MeterRegistry r, String binding, String direction, String way) {
@@ -86,6 +138,46 @@ public final class BindingPipeline {
                 .publishPercentiles(0.5, 0.99, 0.999).register(r);
     }
 
+    private static Timer mixTime(MeterRegistry r, String binding, String direction) {
+        return Timer.builder("relay.binding.mixer.time").tag("binding", binding).tag("direction", direction)
+                .description("decode, mix and encode of one 20 ms mixing tick")
+                .publishPercentiles(0.5, 0.99).register(r);
+    }
+
+    // read from the metrics thread: plain fields, a value a scrape late at worst
+    private static void mixingMeters(MeterRegistry r, String binding, String direction, OutgoingStream s) {
+        Tags tags = Tags.of("binding", binding, "direction", direction);
+        FunctionCounter.builder("relay.binding.concealed", s, x -> x.stage().concealed()).tags(tags)
+                .description("frames concealed (Opus PLC) while mixing").register(r);
+        FunctionCounter.builder("relay.binding.fec.recovered", s, x -> x.stage().fecRecovered()).tags(tags)
+                .description("lost frames rebuilt from the next frame's in-band FEC while mixing").register(r);
+        FunctionCounter.builder("relay.binding.mode.switches", s, OutgoingStream::switchesToMixing).tags(tags).tag("to", "mixing").register(r);
+        FunctionCounter.builder("relay.binding.mode.switches", s, OutgoingStream::switchesToPassthrough).tags(tags).tag("to", "passthrough").register(r);
+        Gauge.builder("relay.binding.jitter.depth", s, x -> x.stage().bufferedFrames()).tags(tags)
+                .description("frames held in the mixing jitter buffers").register(r);
+        Gauge.builder("relay.binding.mixing", s, x -> x.mixing() ? 1 : 0).tags(tags)
+                .description("1 while the direction mixes, 0 in passthrough").register(r);
+    }
+
+    /** Called (on the endpoint's loop) each time a frame toward Discord is ready: wakes the send thread. */
+    public void onFrameForDiscord(Runnable wake) {
+        this.discordWake = wake;
+    }
+
+    /** Called on the endpoint's loop when per-speaker tracks change hands (re-offer new ones, send {@code speakers}). */
+    public void onSpeakerTracks(Consumer<List<SpeakerTrack>> listener) {
+        this.tracksChanged = listener;
+    }
+
+    public ToShard mode() {
+        return mode;
+    }
+
+    /** True while the way toward Discord mixes: the send thread must then ask every 20 ms. Send thread only. */
+    public boolean mixingTowardDiscord() {
+        return discordStream.mixing();
+    }
+
     /** The endpoint sink for the shard's session: its Opus frames go toward Discord. */
     public MediaSink shardSink() {
         return new MediaSink() {
@@ -100,7 +192,9 @@ public final class BindingPipeline {
                 inFromShard.increment();
                 if (!toDiscord.offer(f.buffer, f.payloadOffset, f.payloadLength, f.ssrc, f.sequence, f.timestamp, f.arrivalNanos)) {
                     dropRingFullToDiscord.increment();
+                    return;
                 }
+                discordWake.run();
             }
 
             @Override
@@ -111,28 +205,42 @@ public final class BindingPipeline {
     }
 
     /**
-     * Discord's send tick (every 20 ms): the next frame from the shard, or null. A backlog beyond
-     * {@value #MAX_DISCORD_BACKLOG} frames is cut from the oldest end, so latency cannot build up.
-     * The returned buffer stays valid until the next call.
+     * From Discord's send thread: the next frame toward Discord, or null. In passthrough one waiting
+     * frame is taken per call (a backlog beyond {@value #MAX_DISCORD_BACKLOG} is cut from the oldest
+     * end, so latency cannot build up); while mixing all waiting frames go into the mixer and one
+     * tick runs. The returned buffer stays valid until the next call.
      */
     public ByteBuffer nextFrameForDiscord() {
-        if (holdingDiscordSlot) {
-            toDiscord.release();
-            holdingDiscordSlot = false;
+        long now = System.nanoTime();
+        discordEmitted = false;
+        OpusRing.Slot s;
+        if (!discordStream.mixing()) {
+            while (toDiscord.backlog() > MAX_DISCORD_BACKLOG) {
+                toDiscord.peek();
+                toDiscord.release();
+                dropBacklogToDiscord.increment();
+            }
+            if ((s = toDiscord.peek()) != null) {
+                discordStream.frame(s.source, s.data, s.length, s.sequence, s.timestamp, s.arrivalNanos, now);
+                toDiscord.release();
+            }
+            if (discordEmitted || !discordStream.mixing()) return discordEmitted ? discordView : null;
         }
-        while (toDiscord.backlog() > MAX_DISCORD_BACKLOG) {
-            toDiscord.peek();
+        while ((s = toDiscord.peek()) != null) {
+            discordStream.frame(s.source, s.data, s.length, s.sequence, s.timestamp, s.arrivalNanos, now);
             toDiscord.release();
-            dropBacklogToDiscord.increment();
         }
-        OpusRing.Slot s = toDiscord.peek();
-        if (s == null) return null;
-        holdingDiscordSlot = true;
+        discordStream.tick(now);
+        mixTimeToDiscord.record(discordStream.lastTickNanos(), TimeUnit.NANOSECONDS);
+        return discordEmitted ? discordView : null;
+    }
+
+    private void emitToDiscord(byte[] opus, int length, long rtpTimestamp, long arrivalNanos) {
         discordView.clear();
-        discordView.put(s.data, 0, s.length).flip();
+        discordView.put(opus, 0, length).flip();
+        discordEmitted = true;
         outToDiscord.increment();
-        latencyToDiscord.record(System.nanoTime() - s.arrivalNanos, TimeUnit.NANOSECONDS);
-        return discordView;
+        if (arrivalNanos != Long.MAX_VALUE) latencyToDiscord.record(System.nanoTime() - arrivalNanos, TimeUnit.NANOSECONDS);
     }
 
     /** Discord's receive callback: one speaker's Opus frame toward the shard. */
@@ -145,38 +253,94 @@ public final class BindingPipeline {
         if (drainScheduled.compareAndSet(false, true)) endpoint.execute(drain);
     }
 
-    /** On the endpoint's event loop: sends what Discord delivered, as soon as it is there. */
+    /** On the endpoint's event loop: sends what Discord delivered as soon as it is there. */
     private void drainToShard() {
         drainScheduled.set(false);
-        PeerSession s = shard;
         OpusRing.Slot slot;
         while ((slot = toShard.peek()) != null) {
             long now = System.nanoTime();
-            if (activeSpeaker != slot.source && activeSpeaker != -1 && now - activeSpeakerLastNanos < SPEAKER_HOLD_NANOS) {
-                dropSecondSpeaker.increment(); // two speakers at once: mixing is the next increment
-                toShard.release();
-                continue;
-            }
-            if (activeSpeaker != slot.source) {
-                // A new speaker: the timestamp moves on with wall time, so the receiver sees a continuous clock.
-                outTimestamp += lastOutNanos == 0 ? 0 : Math.max(960, (now - lastOutNanos) * 48_000 / 1_000_000_000L);
-                activeSpeaker = slot.source;
-                lastInTimestamp = -1;
-            } else if (lastInTimestamp >= 0) {
-                outTimestamp += (slot.timestamp - lastInTimestamp) & 0xffffffffL;
-            }
-            lastInTimestamp = slot.timestamp;
-            activeSpeakerLastNanos = now;
-            lastOutNanos = now;
-            if (s != null && s.state() == PeerSession.State.CONNECTED) {
-                ByteBuf rtp = PooledByteBufAllocator.DEFAULT.buffer(12 + slot.length + 32);
-                rtp.writeByte(0x80).writeByte(s.opusPayloadType()).writeShort(outSequence++ & 0xffff)
-                        .writeInt((int) outTimestamp).writeInt(toShardSsrc).writeBytes(slot.data, 0, slot.length);
-                latencyToShard.record(now - slot.arrivalNanos, TimeUnit.NANOSECONDS);
-                endpoint.send(s, rtp);
-                outToShard.increment();
+            if (shardStream != null) {
+                shardStream.frame(slot.source, slot.data, slot.length, slot.sequence, slot.timestamp, slot.arrivalNanos, now);
+            } else {
+                toSpeakerTrack(slot, now);
             }
             toShard.release();
         }
+        if (shardStream != null && shardStream.mixing() && shardTicker == null) {
+            long first = shardStream.lastFrameNanos() + TimestampRewriter.FRAME_NANOS + TICK_MARGIN_NANOS - System.nanoTime();
+            shardTicker = endpoint.every(shardTick, Math.max(0, first), TimestampRewriter.FRAME_NANOS);
+        }
+    }
+
+    private void tickToShard() {
+        drainToShard();
+        if (!shardStream.mixing()) {
+            shardTicker.cancel(false);
+            shardTicker = null;
+            return;
+        }
+        shardStream.tick(System.nanoTime());
+        mixTimeToShard.record(shardStream.lastTickNanos(), TimeUnit.NANOSECONDS);
+        if (!shardStream.mixing() && shardTicker != null) {
+            shardTicker.cancel(false);
+            shardTicker = null;
+        }
+    }
+
+    private void toSpeakerTrack(OpusRing.Slot slot, long now) {
+        SpeakerTracks.Track t = speakerTracks.of(slot.source);
+        long ts;
+        if (t == null) {
+            t = speakerTracks.assign(slot.source, now);
+            if (t == null) {
+                dropNoTrack.increment();
+                return;
+            }
+            ts = t.clock.switchTo(slot.timestamp, now);
+            tracksChanged();
+        } else {
+            ts = t.clock.follow(slot.timestamp, now);
+        }
+        t.lastNanos = now;
+        if (sendToShard(t.ssrc, t.sequence, slot.data, slot.length, ts, slot.arrivalNanos)) t.sequence++;
+    }
+
+    private void tracksChanged() {
+        List<SpeakerTrack> now = speakerTracks.assignments().stream()
+                .map(a -> new SpeakerTrack(a.speaker(), a.ssrc(), a.trackId(), a.newTrack())).toList();
+        tracksChanged.accept(now);
+    }
+
+    private void emitToShard(byte[] opus, int length, long rtpTimestamp, long arrivalNanos) {
+        if (sendToShard(toShardSsrc, shardSequence, opus, length, rtpTimestamp, arrivalNanos)) shardSequence++;
+    }
+
+    // the sequence only advances for packets that leave, so the shard sees no false loss
+    private boolean sendToShard(int ssrc, int sequence, byte[] opus, int length, long rtpTimestamp, long arrivalNanos) {
+        PeerSession s = shard;
+        if (s == null || s.state() != PeerSession.State.CONNECTED) {
+            dropNotConnected.increment();
+            return false;
+        }
+        ByteBuf rtp = PooledByteBufAllocator.DEFAULT.buffer(12 + length);
+        rtp.writeByte(0x80).writeByte(s.opusPayloadType()).writeShort(sequence & 0xffff)
+                .writeInt((int) rtpTimestamp).writeInt(ssrc).writeBytes(opus, 0, length);
+        if (arrivalNanos != Long.MAX_VALUE) latencyToShard.record(System.nanoTime() - arrivalNanos, TimeUnit.NANOSECONDS);
+        endpoint.send(s, rtp);
+        outToShard.increment();
+        return true;
+    }
+
+    @Override
+    public void close() {
+        if (endpoint != null) {
+            endpoint.execute(() -> {
+                if (shardTicker != null) shardTicker.cancel(false);
+                if (shardStream != null) shardStream.close();
+            });
+        } else if (shardStream != null) {
+            shardStream.close();
+        }
+        discordStream.close(); // the Discord adapter has stopped asking by now
     }
 }

@@ -46,7 +46,7 @@ final class OutgoingStream implements AutoCloseable {
     private boolean mixing;
     private boolean resync; // after mixing the clock runs on wall time until the next passed frame
     private int quietTicks;
-    private long toMixing, toPassthrough, mixNanosTotal, ticks;
+    private long toMixing, toPassthrough, mixNanosTotal, ticks, lastTickNanos;
 
     /**
      * @param maxSources how many sources can be mixed at once
@@ -94,7 +94,8 @@ final class OutgoingStream implements AutoCloseable {
         if (!mixing) return;
         long t0 = System.nanoTime();
         int n = stage.tick(packet);
-        mixNanosTotal += System.nanoTime() - t0;
+        lastTickNanos = System.nanoTime() - t0;
+        mixNanosTotal += lastTickNanos;
         ticks++;
         long ts = clock.tick(nowNanos);
         if (n > 0) out.emit(packet, n, ts, stage.lastTickOldestArrival());
@@ -136,6 +137,8 @@ final class OutgoingStream implements AutoCloseable {
     long switchesToPassthrough() { return toPassthrough; }
     long mixNanosTotal() { return mixNanosTotal; }
     long ticks() { return ticks; }
+    /** How long the last tick's decode, mix and encode took. */
+    long lastTickNanos() { return lastTickNanos; }
 
     @Override
     public void close() {

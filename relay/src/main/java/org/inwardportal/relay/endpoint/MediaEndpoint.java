@@ -261,6 +261,11 @@ public final class MediaEndpoint implements AutoCloseable {
         channel.eventLoop().execute(task);
     }
 
+    /** Runs a task every {@code periodNanos} on the endpoint's event loop, first after {@code delayNanos}. */
+    public java.util.concurrent.ScheduledFuture<?> every(Runnable task, long delayNanos, long periodNanos) {
+        return channel.eventLoop().scheduleAtFixedRate(task, delayNanos, periodNanos, TimeUnit.NANOSECONDS);
+    }
+
     /** Closes a session and frees what it holds. Thread-safe. */
     public void close(PeerSession s, String reason) {
         if (!channel.eventLoop().inEventLoop()) {

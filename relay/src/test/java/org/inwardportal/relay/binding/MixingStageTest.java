@@ -16,25 +16,12 @@ class MixingStageTest {
     private static final long TICK = 20_000_000L;
     private static final double[] TONES = {400, 900, 1500};
 
-    /** Power of {@code hz} in a signal (Goertzel), normalised by length. */
-    private static double power(short[] pcm, double hz) {
-        double k = 2 * Math.cos(2 * Math.PI * hz / 48_000);
-        double s1 = 0;
-        double s2 = 0;
-        for (short x : pcm) {
-            double s0 = x + k * s1 - s2;
-            s2 = s1;
-            s1 = s0;
-        }
-        return (s1 * s1 + s2 * s2 - k * s1 * s2) / pcm.length / pcm.length;
-    }
-
     /** Each tone holds at least a fifth of the strongest one's power, and far more than a frequency nobody sent. */
     private static void assertAllTonesHeard(short[] mix) {
-        double strongest = Arrays.stream(TONES).map(hz -> power(mix, hz)).max().orElseThrow();
-        double absent = power(mix, 2600);
+        double strongest = Arrays.stream(TONES).map(hz -> OpusCodec.power(mix, hz)).max().orElseThrow();
+        double absent = OpusCodec.power(mix, 2600);
         for (double hz : TONES) {
-            assertThat(power(mix, hz)).as("%.0f Hz", hz).isGreaterThan(strongest / 5).isGreaterThan(100 * absent);
+            assertThat(OpusCodec.power(mix, hz)).as("%.0f Hz", hz).isGreaterThan(strongest / 5).isGreaterThan(100 * absent);
         }
     }
 

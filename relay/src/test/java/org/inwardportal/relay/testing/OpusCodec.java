@@ -63,6 +63,19 @@ public final class OpusCodec {
         return crossings / 2.0 / ((double) pcm.length / rate);
     }
 
+    /** Power of {@code hz} in a signal (Goertzel), normalised by its length. */
+    public static double power(short[] pcm, double hz) {
+        double k = 2 * Math.cos(2 * Math.PI * hz / RATE);
+        double s1 = 0;
+        double s2 = 0;
+        for (short x : pcm) {
+            double s0 = x + k * s1 - s2;
+            s2 = s1;
+            s1 = s0;
+        }
+        return (s1 * s1 + s2 * s2 - k * s1 * s2) / pcm.length / pcm.length;
+    }
+
     /** RMS level (0..1) of a signal. */
     public static double rms(short[] pcm) {
         double sum = 0;
