@@ -222,6 +222,9 @@ public final class SignalingServer implements AutoCloseable {
         private boolean authenticating;
         private final String sessionId = UUID.randomUUID().toString();
         private PeerSession media;
+        // JSEP allows one offer in flight: tracks asked for meanwhile wait and go in the next offer
+        private final List<SdpAnswerer.Track> queuedTracks = new java.util.ArrayList<>();
+        private boolean offerOutstanding;
         private double tokens;
         private long lastRefill;
         private boolean counted;
@@ -447,6 +450,8 @@ public final class SignalingServer implements AutoCloseable {
                                 "audio", new SdpAnswerer.Track(viewerVideoSsrc() + 1, "world", "audio")), false, hooks.viewerSink(viewer))
                         : endpoint.accept(sdp, hooks.sendingTo(shardId), true, hooks.sinkFor(shardId));
                 send(message("answer").put("sdp", media.answerSdp()));
+                offerOutstanding = false;
+                flushTrackOffers();
             } catch (SdpException e) {
                 error(ErrorCode.BAD_SDP, "sdp", e.getMessage());
             }
@@ -466,6 +471,9 @@ public final class SignalingServer implements AutoCloseable {
                 endpoint.applyAnswer(media, sdp);
             } catch (SdpException e) {
                 error(ErrorCode.BAD_SDP, "sdp", e.getMessage());
+            } finally {
+                offerOutstanding = false;
+                flushTrackOffers();
             }
         }
 
@@ -475,10 +483,20 @@ public final class SignalingServer implements AutoCloseable {
         }
 
         void offerTracks(List<SdpAnswerer.Track> tracks) {
-            if (media == null) return;
+            queuedTracks.addAll(tracks);
+            flushTrackOffers();
+        }
+
+        // on the connection's loop: offers what is queued, unless an offer awaits its answer or there is no session yet
+        private void flushTrackOffers() {
+            if (media == null || offerOutstanding || queuedTracks.isEmpty()) return;
             try {
-                send(message("offer").put("sdp", endpoint.reoffer(media, tracks)));
+                String sdp = endpoint.reoffer(media, List.copyOf(queuedTracks));
+                queuedTracks.clear();
+                offerOutstanding = true;
+                send(message("offer").put("sdp", sdp));
             } catch (SdpException e) {
+                queuedTracks.clear();
                 log.warn("cannot offer tracks to shard {}: {}", shardId, e.getMessage());
             }
         }

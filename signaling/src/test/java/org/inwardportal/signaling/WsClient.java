@@ -69,6 +69,11 @@ final class WsClient implements AutoCloseable {
         return m;
     }
 
+    /** The next message, or null if none comes within {@code timeout}. */
+    JsonNode poll(Duration timeout) throws InterruptedException {
+        return messages.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     int closeCode(Duration timeout) throws Exception {
         return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
