@@ -46,6 +46,8 @@ public final class BindingPipeline implements AutoCloseable {
     /** The track id of the audio track in the relay's first answer to a shard (the mix, or the first speaker). */
     public static final String FIRST_TRACK = "voices";
     static final int RING = 256;
+    /** Room after the payload for the SRTP tag, so protecting in place never reallocates. */
+    static final int SRTP_ROOM = 16;
     /** More than this many frames waiting for Discord's send thread: the oldest are dropped. */
     static final int MAX_DISCORD_BACKLOG = 3;
     /** A source silent this long no longer counts as speaking (one speaking holds passthrough). */
@@ -55,12 +57,12 @@ public final class BindingPipeline implements AutoCloseable {
     /** The first mixing tick toward the shard: one frame after the last passed one, plus this margin. */
     static final long TICK_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
-    private final MediaEndpoint endpoint;
+    private final ShardPort port;
+    private final EndpointShardPort endpointPort; // null when the port is not the endpoint's
     private final int toShardSsrc;
     private final ToShard mode;
     private final OpusRing toDiscord = new OpusRing(RING);
     private final OpusRing toShard = new OpusRing(RING);
-    private volatile PeerSession shard;
     private volatile Runnable discordWake = () -> { };
     private volatile Consumer<List<SpeakerTrack>> tracksChanged = t -> { };
 
@@ -87,7 +89,13 @@ public final class BindingPipeline implements AutoCloseable {
      *                    tracks use the following ones
      */
     public BindingPipeline(String binding, MediaEndpoint endpoint, int toShardSsrc, ToShard mode, MeterRegistry registry) {
-        this.endpoint = endpoint;
+        this(binding, new EndpointShardPort(endpoint), toShardSsrc, mode, registry);
+    }
+
+    /** With the way toward the shard run by {@code port} (benchmarks: in process, without a socket). */
+    public BindingPipeline(String binding, ShardPort port, int toShardSsrc, ToShard mode, MeterRegistry registry) {
+        this.port = port;
+        this.endpointPort = port instanceof EndpointShardPort e ? e : null;
         this.toShardSsrc = toShardSsrc;
         this.mode = mode;
         discordStream = new OutgoingStream(MAX_SOURCES, mixEncoder(), HOLD_NANOS, this::emitToDiscord);
@@ -183,7 +191,7 @@ public final class BindingPipeline implements AutoCloseable {
         return new MediaSink() {
             @Override
             public void onConnected(PeerSession s) {
-                shard = s;
+                if (endpointPort != null) endpointPort.session(s);
             }
 
             @Override
@@ -199,7 +207,7 @@ public final class BindingPipeline implements AutoCloseable {
 
             @Override
             public void onClosed(PeerSession s, String reason) {
-                if (shard == s) shard = null;
+                if (endpointPort != null) endpointPort.closed(s);
             }
         };
     }
@@ -250,7 +258,7 @@ public final class BindingPipeline implements AutoCloseable {
             dropRingFullToShard.increment();
             return;
         }
-        if (drainScheduled.compareAndSet(false, true)) endpoint.execute(drain);
+        if (drainScheduled.compareAndSet(false, true)) port.execute(drain);
     }
 
     /** On the endpoint's event loop: sends what Discord delivered as soon as it is there. */
@@ -268,7 +276,7 @@ public final class BindingPipeline implements AutoCloseable {
         }
         if (shardStream != null && shardStream.mixing() && shardTicker == null) {
             long first = shardStream.lastFrameNanos() + TimestampRewriter.FRAME_NANOS + TICK_MARGIN_NANOS - System.nanoTime();
-            shardTicker = endpoint.every(shardTick, Math.max(0, first), TimestampRewriter.FRAME_NANOS);
+            shardTicker = port.every(shardTick, Math.max(0, first), TimestampRewriter.FRAME_NANOS);
         }
     }
 
@@ -317,30 +325,26 @@ public final class BindingPipeline implements AutoCloseable {
 
     // the sequence only advances for packets that leave, so the shard sees no false loss
     private boolean sendToShard(int ssrc, int sequence, byte[] opus, int length, long rtpTimestamp, long arrivalNanos) {
-        PeerSession s = shard;
-        if (s == null || s.state() != PeerSession.State.CONNECTED) {
+        int pt = port.opusPayloadType();
+        if (pt < 0) {
             dropNotConnected.increment();
             return false;
         }
-        ByteBuf rtp = PooledByteBufAllocator.DEFAULT.buffer(12 + length);
-        rtp.writeByte(0x80).writeByte(s.opusPayloadType()).writeShort(sequence & 0xffff)
+        ByteBuf rtp = PooledByteBufAllocator.DEFAULT.buffer(12 + length + SRTP_ROOM);
+        rtp.writeByte(0x80).writeByte(pt).writeShort(sequence & 0xffff)
                 .writeInt((int) rtpTimestamp).writeInt(ssrc).writeBytes(opus, 0, length);
         if (arrivalNanos != Long.MAX_VALUE) latencyToShard.record(System.nanoTime() - arrivalNanos, TimeUnit.NANOSECONDS);
-        endpoint.send(s, rtp);
+        port.send(rtp);
         outToShard.increment();
         return true;
     }
 
     @Override
     public void close() {
-        if (endpoint != null) {
-            endpoint.execute(() -> {
-                if (shardTicker != null) shardTicker.cancel(false);
-                if (shardStream != null) shardStream.close();
-            });
-        } else if (shardStream != null) {
-            shardStream.close();
-        }
+        port.execute(() -> {
+            if (shardTicker != null) shardTicker.cancel(false);
+            if (shardStream != null) shardStream.close();
+        });
         discordStream.close(); // the Discord adapter has stopped asking by now
     }
 }
