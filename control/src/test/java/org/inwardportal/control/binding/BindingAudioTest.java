@@ -75,20 +75,28 @@ class BindingAudioTest {
         return OpusCodec.concat(pcm);
     }
 
-    private static List<EmulatedMember> members(BindingRig rig) {
-        List<EmulatedMember> out = new ArrayList<>();
-        for (String n : NAMES) out.add(rig.member(n, "World"));
-        return out;
+    /** A binding, three members in its channel speaking their tones, and what reached the shard. */
+    private record Spoken(BindingRig.Bound b, List<EmulatedMember> members, List<Rtp> got) {
+    }
+
+    private static Spoken speakThrough(BindingRig rig, String id, int ssrc, BindingPipeline.ToShard mode, int frames, Runnable beforeSpeaking)
+            throws Exception {
+        List<EmulatedMember> members = new ArrayList<>();
+        for (String n : NAMES) members.add(rig.member(n, "World"));
+        BindingRig.Bound b = rig.bind(id, "World", ssrc, mode);
+        beforeSpeaking.run();
+        CompletableFuture<List<Rtp>> receiving = receiveAll(b, 1000);
+        speakTones(members, frames);
+        return new Spoken(b, members, receiving.get(30, TimeUnit.SECONDS));
     }
 
     @Test
     void perSpeakerModeGivesEachMemberTheirOwnTrackAndTellsTheShardWhoIsWhere() throws Exception {
         try (BindingRig rig = new BindingRig()) {
-            List<EmulatedMember> members = members(rig);
-            BindingRig.Bound b = rig.bind("ps", "World", 0x5100, BindingPipeline.ToShard.PER_SPEAKER);
-            CompletableFuture<List<Rtp>> receiving = receiveAll(b, 1000);
-            speakTones(members, 100);
-            List<Rtp> got = receiving.get(30, TimeUnit.SECONDS);
+            Spoken spoken = speakThrough(rig, "ps", 0x5100, BindingPipeline.ToShard.PER_SPEAKER, 100, () -> { });
+            BindingRig.Bound b = spoken.b();
+            List<EmulatedMember> members = spoken.members();
+            List<Rtp> got = spoken.got();
 
             // Two tracks beyond the first were offered, and the last speakers message names all three.
             assertThat(b.told().offered).extracting(SdpAnswerer.Track::trackId).containsExactly("speaker-1", "speaker-2");
@@ -121,11 +129,9 @@ class BindingAudioTest {
     @Test
     void mixedModeGivesOneTrackThatHoldsEveryVoice() throws Exception {
         try (BindingRig rig = new BindingRig()) {
-            List<EmulatedMember> members = members(rig);
-            BindingRig.Bound b = rig.bind("mx", "World", 0x5200, BindingPipeline.ToShard.MIXED);
-            CompletableFuture<List<Rtp>> receiving = receiveAll(b, 1000);
-            speakTones(members, 100);
-            List<Rtp> got = receiving.get(30, TimeUnit.SECONDS);
+            Spoken spoken = speakThrough(rig, "mx", 0x5200, BindingPipeline.ToShard.MIXED, 100, () -> { });
+            BindingRig.Bound b = spoken.b();
+            List<Rtp> got = spoken.got();
             assertThat(got).extracting(Rtp::ssrc).containsOnly(0x5200);
             assertThat(b.told().speakers).as("mixed: no per-speaker tracks to announce").isEmpty();
             assertContinuous(got);
@@ -150,12 +156,8 @@ class BindingAudioTest {
     @Test
     void withFivePercentLossAndFortyMsJitterTheMixHasNoGapAndConcealmentRises() throws Exception {
         try (BindingRig rig = new BindingRig()) {
-            List<EmulatedMember> members = members(rig);
-            BindingRig.Bound b = rig.bind("lj", "World", 0x5300, BindingPipeline.ToShard.MIXED);
-            rig.standIn.faults().udpLoss(0.05).udpJitter(Duration.ofMillis(40));
-            CompletableFuture<List<Rtp>> receiving = receiveAll(b, 1000);
-            speakTones(members, 150);
-            List<Rtp> got = receiving.get(30, TimeUnit.SECONDS);
+            List<Rtp> got = speakThrough(rig, "lj", 0x5300, BindingPipeline.ToShard.MIXED, 150,
+                    () -> rig.standIn.faults().udpLoss(0.05).udpJitter(Duration.ofMillis(40))).got();
             assertThat(got).hasSizeGreaterThan(140);
             // While they speak: a frame every tick, each one audible (no gap longer than one frame).
             List<Rtp> middle = got.subList(10, got.size() - 10);

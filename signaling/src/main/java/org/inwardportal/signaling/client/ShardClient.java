@@ -51,7 +51,9 @@ public final class ShardClient implements AutoCloseable {
                     try {
                         JsonNode m = JSON.readTree(partial.toString());
                         if ("offer".equals(m.path("type").asText())) {
-                            Thread.ofVirtual().start(() -> answerRelayOffer(m.path("sdp").asText()));
+                            // On the media thread, so no audio is pushed while a negotiation has
+                            // libwebrtc's recording running again (the two feeding one stream abort the JVM).
+                            clock.execute(() -> answerRelayOffer(m.path("sdp").asText()));
                         } else {
                             inbox.add(m);
                             listeners.forEach(l -> l.accept(m));
