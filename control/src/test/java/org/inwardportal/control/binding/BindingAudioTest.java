@@ -195,8 +195,10 @@ class BindingAudioTest {
             assertThat(dropped).as("frames the stalled binding dropped, counted").isGreaterThan(100);
             assertThat(rig.counter("relay.binding.dropped", "fast", "to_discord")).isZero();
             assertThat(during[1]).as("the other binding's p99 (ms) while its neighbour is stalled").isLessThan(before[1] + 5);
-            assertThat(ann.heard()).as("the stalled binding's listener: the frames before the stall, not the backlog after it")
-                    .hasSizeLessThan(100 + 50);
+            long late = ann.heard().stream().map(h -> new String(h.opus(), StandardCharsets.ISO_8859_1))
+                    .filter(p -> p.startsWith("\u00fcworld#") && Integer.parseInt(p.substring(7)) >= 100).count();
+            assertThat(late).as("frames from the stall that the stalled binding's listener still got (the oldest are dropped)")
+                    .isLessThanOrEqualTo(3);
         }
     }
 

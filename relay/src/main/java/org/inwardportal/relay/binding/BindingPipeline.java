@@ -50,6 +50,8 @@ public final class BindingPipeline implements AutoCloseable {
     static final int SRTP_ROOM = 16;
     /** More than this many frames waiting for Discord's send thread: the oldest are dropped. */
     static final int MAX_DISCORD_BACKLOG = 3;
+    /** A frame toward Discord older than this is dropped rather than sent late. */
+    static final long MAX_AGE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     /** A source silent this long no longer counts as speaking (one speaking holds passthrough). */
     static final long HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     static final int MAX_SOURCES = 8;
@@ -81,7 +83,7 @@ public final class BindingPipeline implements AutoCloseable {
     private final Runnable shardTick = this::tickToShard;
 
     private final Counter inFromShard, outToDiscord, inFromDiscord, outToShard;
-    private final Counter dropRingFullToDiscord, dropBacklogToDiscord, dropRingFullToShard, dropNoTrack, dropNotConnected;
+    private final Counter dropRingFullToDiscord, dropBacklogToDiscord, dropStaleToDiscord, dropRingFullToShard, dropNoTrack, dropNotConnected;
     private final Timer latencyToDiscord, latencyToShard, mixTimeToDiscord, mixTimeToShard;
 
     /**
@@ -112,6 +114,7 @@ public final class BindingPipeline implements AutoCloseable {
         outToShard = frames(registry, binding, "to_shard", "out");
         dropRingFullToDiscord = drops(registry, binding, "to_discord", "ring_full");
         dropBacklogToDiscord = drops(registry, binding, "to_discord", "backlog");
+        dropStaleToDiscord = drops(registry, binding, "to_discord", "stale");
         dropRingFullToShard = drops(registry, binding, "to_shard", "ring_full");
         dropNoTrack = drops(registry, binding, "to_shard", "no_track");
         dropNotConnected = drops(registry, binding, "to_shard", "shard_not_connected");
@@ -227,6 +230,11 @@ public final class BindingPipeline implements AutoCloseable {
                 toDiscord.peek();
                 toDiscord.release();
                 dropBacklogToDiscord.increment();
+            }
+            // after a stall the ring holds what was refused no newer frames: old audio is not worth sending
+            while ((s = toDiscord.peek()) != null && now - s.arrivalNanos > MAX_AGE_NANOS) {
+                toDiscord.release();
+                dropStaleToDiscord.increment();
             }
             if ((s = toDiscord.peek()) != null) {
                 discordStream.frame(s.source, s.data, s.length, s.sequence, s.timestamp, s.arrivalNanos, now);
