@@ -1,7 +1,6 @@
 package org.inwardportal.control.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,8 +9,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.UUID;
 import org.inwardportal.control.lifecycle.Health;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The versioned migrations on both stores, for real: an SQLite file and the PostgreSQL that scripts/test starts. */
 class DatabaseTest {
     /** The newest migration in db/migration; raise it with each new V*.sql. */
-    static final int LATEST_SCHEMA = 2;
+    static final int LATEST_SCHEMA = 3;
 
     @TempDir
     Path dir;
@@ -34,25 +31,15 @@ class DatabaseTest {
              ResultSet rs = s.executeQuery("SELECT version FROM flyway_schema_history WHERE success = 1 ORDER BY installed_rank")) {
             java.util.List<String> versions = new java.util.ArrayList<>();
             while (rs.next()) versions.add(rs.getString(1));
-            assertThat(versions).containsExactly("1", "2");
+            assertThat(versions).containsExactly("1", "2", "3");
         }
     }
 
     @Test
     void postgresqlGetsTheSameMigrations() throws Exception {
-        String admin = System.getenv("INWARD_TEST_PG_URL");
-        if (System.getenv("INWARD_TEST_REQUIRE_PG") != null) {
-            assertThat(admin).as("scripts/test must provide INWARD_TEST_PG_URL").isNotBlank();
-        }
-        assumeTrue(admin != null, "no test PostgreSQL (scripts/test starts one and sets INWARD_TEST_PG_URL)");
-        String dbName = "portal_it_" + UUID.randomUUID().toString().replace("-", "");
-        try (Connection c = DriverManager.getConnection(admin); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + dbName);
-        }
-        // The postgresql:// form, as ops would write it; user from the URL.
-        String jdbc = admin.replace("/postgres?", "/" + dbName + "?");
-        String plain = "postgresql://portal@" + jdbc.substring("jdbc:postgresql://".length(), jdbc.indexOf('?'));
-        DatabaseUrl url = DatabaseUrl.parse(plain, dir, Optional.empty(), Optional.empty());
+        TestDatabases.Fresh fresh = TestDatabases.freshPostgresql(dir);
+        DatabaseUrl url = fresh.url();
+        String jdbc = fresh.jdbc();
         assertThat(url.kind()).isEqualTo(DatabaseUrl.Kind.POSTGRESQL);
         String firstId = runOnce(url);
         assertThat(runOnce(url)).isEqualTo(firstId);
