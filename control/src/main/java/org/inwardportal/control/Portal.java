@@ -2,6 +2,10 @@ package org.inwardportal.control;
 
 import java.time.Duration;
 import java.util.List;
+import org.inwardportal.control.api.ApiHandler;
+import org.inwardportal.control.api.ApiSecret;
+import org.inwardportal.control.binding.BindingService;
+import org.inwardportal.control.binding.BindingStore;
 import org.inwardportal.control.config.Config;
 import org.inwardportal.control.config.ConfigKeys;
 import org.inwardportal.control.discord.DiscordService;
@@ -25,6 +29,8 @@ public final class Portal implements AutoCloseable {
     private final DiscordService discord;
     private final MediaService media;
     private final SignalingService signaling;
+    private final BindingService bindings;
+    private final ApiSecret apiSecret;
     private final OpsHttpServer http;
     private final Daemon daemon;
 
@@ -33,13 +39,40 @@ public final class Portal implements AutoCloseable {
         this.database = new Database(DatabaseUrl.from(config), config.get(ConfigKeys.DATABASE_POOL_SIZE), metrics.registry());
         // Holder breaks the cycle: the HTTP server reports the daemon's health, and is one of its components.
         Daemon[] self = new Daemon[1];
-        this.http = new OpsHttpServer(config.get(ConfigKeys.HTTP_HOST), config.get(ConfigKeys.HTTP_PORT),
-                new OpsRoutes(() -> self[0].health(), () -> self[0].ready(), metrics::scrape));
         this.discord = new DiscordService(config.get(ConfigKeys.DISCORD_TOKENS));
+        discord.localWorldCreated(() -> {
+            try {
+                return Long.parseLong(database.setting("standin.created", () -> Long.toString(System.currentTimeMillis())));
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("cannot read the local world's creation time: " + e.getMessage(), e);
+            }
+        });
         this.media = new MediaService(config, metrics.registry());
-        this.signaling = new SignalingService(config, database, media);
-        this.daemon = new Daemon(List.of(database, media, signaling, discord, http));
+        SignalingService[] sig = new SignalingService[1];
+        this.bindings = new BindingService(new BindingStore(() -> database.dataSource()), discord, media,
+                () -> sig[0].server(), metrics.registry());
+        this.apiSecret = apiSecret(config);
+        int perMinute = config.get(ConfigKeys.API_REQUESTS_PER_MINUTE);
+        this.http = new OpsHttpServer(config.get(ConfigKeys.HTTP_HOST), config.get(ConfigKeys.HTTP_PORT),
+                new OpsRoutes(() -> self[0].health(), () -> self[0].ready(), metrics::scrape),
+                () -> new ApiHandler(apiSecret, bindings, perMinute));
+        this.signaling = sig[0] = new SignalingService(config, database, media, bindings.hooks());
+        // Bindings open (bots rejoin their voice channels) before shards may connect.
+        this.daemon = new Daemon(List.of(database, media, discord, bindings, signaling, http));
         self[0] = daemon;
+    }
+
+    // The configured secret, or one made once and kept in the data folder: the API is never open.
+    private static ApiSecret apiSecret(Config config) {
+        var configured = config.find(ConfigKeys.API_SECRET);
+        if (configured.isPresent()) return ApiSecret.configured(configured.get());
+        try {
+            ApiSecret s = ApiSecret.generatedIn(config.get(ConfigKeys.DATA_DIR));
+            org.slf4j.LoggerFactory.getLogger(Portal.class).info("HTTP API secret: none configured, using the one in {}", s.file());
+            return s;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot keep the API secret in " + config.get(ConfigKeys.DATA_DIR) + ": " + e.getMessage(), e);
+        }
     }
 
     public void start() throws Daemon.StartupException {
@@ -64,6 +97,14 @@ public final class Portal implements AutoCloseable {
 
     public MediaService media() {
         return media;
+    }
+
+    public SignalingService signaling() {
+        return signaling;
+    }
+
+    public BindingService bindings() {
+        return bindings;
     }
 
     public DiscordService discord() {

@@ -119,22 +119,6 @@ class SignalingServerTest {
         }
     }
 
-    /** An answer to a relay offer, as the peer that made {@code peerOffer} would give it: its ICE and certificate, receiving. */
-    private static String answerFrom(String relayOffer, String peerOffer) {
-        java.util.function.Function<String, String> line = prefix -> peerOffer.lines().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow();
-        StringBuilder out = new StringBuilder();
-        for (String l : relayOffer.split("\r\n")) {
-            if (l.startsWith("a=ice-ufrag:")) l = line.apply("a=ice-ufrag:");
-            else if (l.startsWith("a=ice-pwd:")) l = line.apply("a=ice-pwd:");
-            else if (l.startsWith("a=fingerprint:")) l = line.apply("a=fingerprint:");
-            else if (l.startsWith("a=setup:")) l = "a=setup:active";
-            else if (l.equals("a=sendonly")) l = "a=recvonly";
-            else if (l.startsWith("a=candidate") || l.startsWith("a=ice-lite") || l.startsWith("a=ssrc") || l.startsWith("a=msid")) continue;
-            out.append(l).append("\r\n");
-        }
-        return out.toString();
-    }
-
     @Test
     void relayOffersGoOneAtATimeAndTracksAskedForMeanwhileWaitForTheAnswer() throws Exception {
         start(SignalingLimits.defaults());
@@ -154,12 +138,12 @@ class SignalingServerTest {
             assertThat(first.path("sdp").asText()).contains("speaker-1").doesNotContain("speaker-2");
             assertThat(ws.poll(Duration.ofMillis(300))).as("no second offer before the first is answered").isNull();
 
-            ws.send(WsClient.JSON.createObjectNode().put("type", "answer").put("sdp", answerFrom(first.path("sdp").asText(), peerOffer)).toString());
+            ws.send(WsClient.JSON.createObjectNode().put("type", "answer").put("sdp", peer.answerTo(first.path("sdp").asText())).toString());
             JsonNode second = ws.next(T);
             assertThat(second.path("type").asText()).isEqualTo("offer");
             // both waiting tracks in one offer, on top of the first one's
             assertThat(second.path("sdp").asText()).contains("speaker-1", "speaker-2", "speaker-3");
-            ws.send(WsClient.JSON.createObjectNode().put("type", "answer").put("sdp", answerFrom(second.path("sdp").asText(), peerOffer)).toString());
+            ws.send(WsClient.JSON.createObjectNode().put("type", "answer").put("sdp", peer.answerTo(second.path("sdp").asText())).toString());
             assertThat(ws.poll(Duration.ofMillis(300))).as("accepted: nothing more to say").isNull();
         }
     }

@@ -25,11 +25,22 @@ public final class BindingStore {
 
     private static final String COLUMNS = "id, guild_id, voice_channel_id, text_channel_id, shard, display_name, to_shard,"
             + " notifications, chat_bridge, created_by, created_at";
-    private final DataSource db;
+    private final java.util.function.Supplier<DataSource> dataSource;
     private final SecureRandom random = new SecureRandom();
 
     public BindingStore(DataSource db) {
-        this.db = db;
+        this(() -> db);
+    }
+
+    /** With the store's data source as it becomes available (the daemon opens the database later). */
+    public BindingStore(java.util.function.Supplier<DataSource> dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    private Connection connect() throws SQLException {
+        DataSource db = dataSource.get();
+        if (db == null) throw new SQLException("the store is not open");
+        return db.getConnection();
     }
 
     /** A fresh binding id. */
@@ -41,7 +52,7 @@ public final class BindingStore {
 
     /** Stores a new binding; a voice channel or shard that is bound already is a {@link Conflict}. */
     public void insert(Binding b) throws SQLException, Conflict {
-        try (Connection c = db.getConnection()) {
+        try (Connection c = connect()) {
             Optional<Binding> channel = query(c, "voice_channel_id = ?", Long.toString(b.voiceChannelId())).stream().findFirst();
             if (channel.isPresent()) throw new Conflict("that voice channel is bound to " + channel.get().shard() + " already");
             Optional<Binding> shard = query(c, "shard = ?", b.shard()).stream().findFirst();
@@ -71,7 +82,7 @@ public final class BindingStore {
 
     /** Changes a binding's options; false if it does not exist. */
     public boolean update(Binding b) throws SQLException {
-        try (Connection c = db.getConnection();
+        try (Connection c = connect();
              PreparedStatement up = c.prepareStatement("UPDATE bindings SET to_shard = ?, notifications = ?, chat_bridge = ?,"
                      + " display_name = ?, text_channel_id = ? WHERE id = ?")) {
             up.setString(1, b.toShard().name().toLowerCase(Locale.ROOT));
@@ -86,14 +97,14 @@ public final class BindingStore {
 
     /** Deletes a binding; false if there was none. */
     public boolean delete(String id) throws SQLException {
-        try (Connection c = db.getConnection(); PreparedStatement del = c.prepareStatement("DELETE FROM bindings WHERE id = ?")) {
+        try (Connection c = connect(); PreparedStatement del = c.prepareStatement("DELETE FROM bindings WHERE id = ?")) {
             del.setString(1, id);
             return del.executeUpdate() > 0;
         }
     }
 
     public List<Binding> all() throws SQLException {
-        try (Connection c = db.getConnection()) {
+        try (Connection c = connect()) {
             return query(c, null);
         }
     }
@@ -112,20 +123,20 @@ public final class BindingStore {
 
     /** Bindings whose voice or text channel is this one. */
     public List<Binding> byChannel(long channelId) throws SQLException {
-        try (Connection c = db.getConnection()) {
+        try (Connection c = connect()) {
             String id = Long.toString(channelId);
             return query(c, "voice_channel_id = ? OR text_channel_id = ?", id, id);
         }
     }
 
     public List<Binding> byGuild(long guildId) throws SQLException {
-        try (Connection c = db.getConnection()) {
+        try (Connection c = connect()) {
             return query(c, "guild_id = ?", Long.toString(guildId));
         }
     }
 
     private Optional<Binding> one(String where, String arg) throws SQLException {
-        try (Connection c = db.getConnection()) {
+        try (Connection c = connect()) {
             return query(c, where, arg).stream().findFirst();
         }
     }

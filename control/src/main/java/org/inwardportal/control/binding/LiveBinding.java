@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.inwardportal.discord.voice.DiscordBots;
 import org.inwardportal.discord.voice.OpusFrameSource;
 import org.inwardportal.discord.voice.OpusSink;
 import org.inwardportal.discord.voice.Speaker;
@@ -51,7 +52,7 @@ public final class LiveBinding implements AutoCloseable {
     /** Opens the binding's voice link with the pipeline's receive callback and frame source. */
     @FunctionalInterface
     public interface LinkOpener {
-        VoiceLink open(OpusSink sink, OpusFrameSource source);
+        VoiceLink open(OpusSink sink, OpusFrameSource source) throws DiscordBots.NoFreeBotException;
     }
 
     private final BindingPipeline pipeline;
@@ -60,23 +61,30 @@ public final class LiveBinding implements AutoCloseable {
     private final ShardChannel shard;
 
     public LiveBinding(String id, MediaEndpoint endpoint, int toShardSsrc, BindingPipeline.ToShard mode,
-                       LinkOpener opener, ShardChannel shard, MeterRegistry registry) {
+                       LinkOpener opener, ShardChannel shard, MeterRegistry registry) throws DiscordBots.NoFreeBotException {
         this.toShardSsrc = toShardSsrc;
         this.shard = shard;
         this.pipeline = new BindingPipeline(id, endpoint, toShardSsrc, mode, registry);
-        this.link = opener.open(
-                (speaker, seq, ts, opus) -> pipeline.fromDiscord(speaker.userId(), seq, ts, opus, System.nanoTime()),
-                new OpusFrameSource() {
-                    @Override
-                    public ByteBuffer nextFrame() {
-                        return pipeline.nextFrameForDiscord();
-                    }
+        VoiceLink opened;
+        try {
+                opened = opener.open(
+                    (speaker, seq, ts, opus) -> pipeline.fromDiscord(speaker.userId(), seq, ts, opus, System.nanoTime()),
+                    new OpusFrameSource() {
+                        @Override
+                        public ByteBuffer nextFrame() {
+                            return pipeline.nextFrameForDiscord();
+                        }
 
-                    @Override
-                    public boolean wantsTicks() {
-                        return pipeline.mixingTowardDiscord();
-                    }
-                });
+                        @Override
+                        public boolean wantsTicks() {
+                            return pipeline.mixingTowardDiscord();
+                        }
+                    });
+        } catch (DiscordBots.NoFreeBotException | RuntimeException e) {
+            pipeline.close(); // its encoders are native memory
+            throw e;
+        }
+        this.link = opened;
         pipeline.onFrameForDiscord(link::frameReady);
         pipeline.onSpeakerTracks(this::tracksChanged);
     }

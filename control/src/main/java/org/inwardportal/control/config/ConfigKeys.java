@@ -41,7 +41,12 @@ public final class ConfigKeys {
             "Port of the HTTP server. 0 picks a free port (the log line 'http listening' names it).");
 
     public static final ConfigKey<Secret> API_SECRET = new ConfigKey<>("api.secret", ValueTypes.SECRET, null,
-            "Shared secret that locks the HTTP API (at least 16 characters). Required when http.host is not loopback.");
+            "Shared secret that locks the HTTP API (at least 16 characters). Required when http.host is not loopback; "
+                    + "unset on loopback, the relay makes one and keeps it in <data.dir>/api-secret.");
+
+    public static final ConfigKey<Integer> API_REQUESTS_PER_MINUTE = new ConfigKey<>("api.requests-per-minute",
+            ValueTypes.intRange(1, 100_000, "requests per minute"), 120,
+            "HTTP API rate limit, per client address and for the secret as a whole (bursts up to the same number); beyond it: 429 with Retry-After.");
 
     public static final ConfigKey<List<Secret>> DISCORD_TOKENS = new ConfigKey<>("discord.tokens", ValueTypes.SECRET_LIST, List.of(),
             "Bot tokens, one per bot (a bot has one voice connection per guild). None: local mode against the built-in Discord stand-in.");
@@ -108,7 +113,7 @@ public final class ConfigKeys {
 
     public static final List<ConfigKey<?>> ALL = List.of(
             DATA_DIR, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD, DATABASE_POOL_SIZE,
-            HTTP_HOST, HTTP_PORT, API_SECRET,
+            HTTP_HOST, HTTP_PORT, API_SECRET, API_REQUESTS_PER_MINUTE,
             DISCORD_TOKENS,
             MEDIA_HOST, MEDIA_PORT, MEDIA_ADDRESSES, MEDIA_CONSENT_TIMEOUT,
             SIGNALING_HOST, SIGNALING_PORT, SIGNALING_MAX_MESSAGE_BYTES, SIGNALING_MESSAGES_PER_SECOND,

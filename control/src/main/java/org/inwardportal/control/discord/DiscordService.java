@@ -29,6 +29,7 @@ public final class DiscordService implements Component {
 
     private final List<Secret> tokens;
     private final DiscordEndpoints endpoints;
+    private volatile java.util.function.LongSupplier localWorldCreated = System::currentTimeMillis;
     private volatile DiscordStandIn standIn;
     private volatile DiscordBots bots;
 
@@ -46,6 +47,14 @@ public final class DiscordService implements Component {
     @Override
     public String name() {
         return "discord";
+    }
+
+    /**
+     * In local mode, when the stand-in's world was first made (kept in the store): the same world,
+     * with the same ids, comes back after a restart, and so do bindings made in it.
+     */
+    public void localWorldCreated(java.util.function.LongSupplier createdAtMillis) {
+        this.localWorldCreated = createdAtMillis;
     }
 
     public boolean localMode() {
@@ -67,7 +76,7 @@ public final class DiscordService implements Component {
         log.info("DAVE: {}", dave.available() ? dave.description() : "unavailable: " + dave.description());
         List<DiscordBot> list = new ArrayList<>();
         if (localMode()) {
-            standIn = DiscordStandIn.start();
+            standIn = DiscordStandIn.start(localWorldCreated.getAsLong());
             StandInWorld.User botUser = standIn.addBot("Inward Portal");
             log.info("local mode: Discord stand-in at {} (gateway {}), guild '{}'", standIn.restBaseUrl(), standIn.gatewayUri(),
                     standIn.world().guildName());

@@ -47,6 +47,10 @@ final class OpsHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             return;
         }
         String path = new QueryStringDecoder(req.uri()).path();
+        if (path.startsWith("/api/") && ctx.pipeline().get("api") != null) {
+            ctx.fireChannelRead(req.retain()); // the API handler, on its own executor
+            return;
+        }
         FullHttpResponse res = switch (path) {
             case "/healthz" -> onlyGet(req, () -> text(HttpResponseStatus.OK, "ok\n", "text/plain; charset=utf-8"));
             case "/readyz" -> onlyGet(req, this::readiness);

@@ -6,7 +6,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.timeout.ReadTimeoutHandler;
@@ -38,10 +37,19 @@ public final class OpsHttpServer implements Component {
     private volatile Health health = Health.starting();
 
     public OpsHttpServer(String host, int port, OpsRoutes routes) {
+        this(host, port, routes, null);
+    }
+
+    /** With the HTTP API: {@code api} makes its handler per connection (it runs off the I/O loop). */
+    public OpsHttpServer(String host, int port, OpsRoutes routes, java.util.function.Supplier<io.netty.channel.ChannelHandler> api) {
         this.host = host;
         this.port = port;
         this.routes = routes;
+        this.api = api;
     }
+
+    private final java.util.function.Supplier<io.netty.channel.ChannelHandler> api;
+    private io.netty.util.concurrent.EventExecutorGroup apiExecutor;
 
     @Override
     public String name() {
@@ -51,6 +59,8 @@ public final class OpsHttpServer implements Component {
     @Override
     public void start() throws Exception {
         group = transport.newGroup(1, "portal-http");
+        if (api != null) apiExecutor = new io.netty.util.concurrent.DefaultEventExecutorGroup(2,
+                new io.netty.util.concurrent.DefaultThreadFactory("portal-api", true));
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverSocketChannel())
@@ -62,8 +72,9 @@ public final class OpsHttpServer implements Component {
                                 .addLast("idle", new ReadTimeoutHandler(60, TimeUnit.SECONDS))
                                 .addLast("codec", new HttpServerCodec())
                                 .addLast("keepalive", new HttpServerKeepAliveHandler())
-                                .addLast("aggregate", new HttpObjectAggregator(MAX_REQUEST_BYTES))
+                                .addLast("aggregate", new JsonErrorAggregator(MAX_REQUEST_BYTES))
                                 .addLast("routes", new OpsHttpHandler(routes));
+                        if (api != null) ch.pipeline().addLast(apiExecutor, "api", api.get());
                     }
                 });
         try {
@@ -87,6 +98,7 @@ public final class OpsHttpServer implements Component {
         if (channel != null) {
             channel.close().await(budget.toMillis(), TimeUnit.MILLISECONDS);
         }
+        if (apiExecutor != null) apiExecutor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         if (group != null) {
             group.shutdownGracefully(0, Math.max(1, budget.toMillis()), TimeUnit.MILLISECONDS)
                     .await(budget.toMillis(), TimeUnit.MILLISECONDS);

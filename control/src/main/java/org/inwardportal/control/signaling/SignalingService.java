@@ -21,10 +21,12 @@ public final class SignalingService implements Component {
     private final java.nio.file.Path tlsCertificate;
     private final java.nio.file.Path tlsKey;
     private final java.util.List<String> iceServers;
+    private final SignalingServer.Hooks hooks;
     private volatile SignalingServer server;
     private volatile Health health = Health.starting();
 
-    public SignalingService(Config c, Database database, MediaService media) {
+    public SignalingService(Config c, Database database, MediaService media, SignalingServer.Hooks hooks) {
+        this.hooks = hooks;
         this.host = c.get(ConfigKeys.SIGNALING_HOST);
         this.port = c.get(ConfigKeys.SIGNALING_PORT);
         this.limits = new SignalingLimits(c.get(ConfigKeys.SIGNALING_MAX_MESSAGE_BYTES), c.get(ConfigKeys.SIGNALING_MESSAGES_PER_SECOND),
@@ -49,7 +51,7 @@ public final class SignalingService implements Component {
     @Override
     public void start() throws Exception {
         SignalingServer s = new SignalingServer(host, port, limits, new ShardTokens(database.dataSource()), media.endpoint(),
-                SignalingServer.Hooks.NONE);
+                hooks);
         // The key that signs spectator invites: made once, kept in the store, so invites survive restarts.
         String key = database.setting("invite.key", () -> {
             byte[] k = new byte[32];

@@ -49,7 +49,12 @@ public final class DiscordStandIn implements AutoCloseable {
 
     /** A stand-in with one guild ("Inward Portal Test"): text channel #world, voice channels "World" and "Lobby". */
     public static DiscordStandIn start() throws InterruptedException {
-        StandInWorld w = new StandInWorld("Inward Portal Test");
+        return start(System.currentTimeMillis());
+    }
+
+    /** The same, with a world made at {@code createdAtMillis}: started again with the same time, it has the same ids. */
+    public static DiscordStandIn start(long createdAtMillis) throws InterruptedException {
+        StandInWorld w = new StandInWorld("Inward Portal Test", createdAtMillis);
         w.addChannel(StandInWorld.TEXT, "world");
         w.addChannel(StandInWorld.VOICE, "World");
         w.addChannel(StandInWorld.VOICE, "Lobby");

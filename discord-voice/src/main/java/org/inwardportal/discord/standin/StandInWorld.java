@@ -54,7 +54,8 @@ public final class StandInWorld {
     /** Discord's epoch (2015-01-01) for snowflakes. */
     static final long DISCORD_EPOCH_MS = 1_420_070_400_000L;
     private final AtomicLong lastId = new AtomicLong();
-    private final long guildId = nextId();
+    private final AtomicLong lastStructureId;
+    private final long guildId;
     private final String guildName;
     private final List<GuildChannel> channels = new CopyOnWriteArrayList<>();
     private final Map<Long, User> users = new ConcurrentHashMap<>();
@@ -62,8 +63,26 @@ public final class StandInWorld {
     private final long ownerId;
 
     public StandInWorld(String guildName) {
+        this(guildName, System.currentTimeMillis());
+    }
+
+    /**
+     * A world whose guild, channels and users have ids made from {@code createdAtMillis} and the
+     * order of creation: the same world built again gets the same ids (local mode keeps its
+     * bindings across restarts this way). Interactions and messages still get current ids.
+     */
+    public StandInWorld(String guildName, long createdAtMillis) {
+        long first = (createdAtMillis - DISCORD_EPOCH_MS) << 22;
+        this.lastStructureId = new AtomicLong(first - 1);
+        this.lastId.set(first + (1L << 21)); // current ids stay clear of the structure's, even within the same millisecond
+        this.guildId = structureId();
         this.guildName = guildName;
         this.ownerId = addUser("Owner", false, null).id();
+    }
+
+    // the guild, channels and users: reproducible from the world's creation time
+    private long structureId() {
+        return lastStructureId.incrementAndGet();
     }
 
     /**
@@ -88,7 +107,7 @@ public final class StandInWorld {
     }
 
     public GuildChannel addChannel(int type, String name) {
-        GuildChannel c = new GuildChannel(nextId(), type, name, channels.size());
+        GuildChannel c = new GuildChannel(structureId(), type, name, channels.size());
         channels.add(c);
         return c;
     }
@@ -111,7 +130,7 @@ public final class StandInWorld {
     }
 
     public User addUser(String name, boolean bot, String token) {
-        User u = new User(nextId(), name, bot, token);
+        User u = new User(structureId(), name, bot, token);
         users.put(u.id(), u);
         return u;
     }

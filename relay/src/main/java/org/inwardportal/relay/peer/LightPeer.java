@@ -61,6 +61,25 @@ public final class LightPeer implements AutoCloseable {
                 "a=ssrc:" + 0x5eed + " cname:light", "") ;
     }
 
+    /**
+     * An answer to a relay offer that adds tracks (a renegotiation of the connected session): the
+     * offer's sections accepted as they are, with this peer's ICE credentials and certificate, and
+     * receiving what the relay sends. The light peer takes every SSRC on its one socket anyway.
+     */
+    public String answerTo(String relayOffer) {
+        StringBuilder out = new StringBuilder();
+        for (String l : relayOffer.split("\r\n")) {
+            if (l.startsWith("a=ice-ufrag:")) l = "a=ice-ufrag:" + ufrag;
+            else if (l.startsWith("a=ice-pwd:")) l = "a=ice-pwd:" + pwd;
+            else if (l.startsWith("a=fingerprint:")) l = "a=fingerprint:" + identity.sdpFingerprint();
+            else if (l.startsWith("a=setup:")) l = "a=setup:active";
+            else if (l.equals("a=sendonly")) l = "a=recvonly";
+            else if (l.startsWith("a=candidate") || l.startsWith("a=ice-lite") || l.startsWith("a=ssrc") || l.startsWith("a=msid")) continue;
+            out.append(l).append("\r\n");
+        }
+        return out.toString();
+    }
+
     /** ICE check with USE-CANDIDATE to the first candidate of the answer, then the DTLS handshake. */
     public void connect(String answerSdp) throws Exception {
         SessionDescription answer = SessionDescription.parse(answerSdp);

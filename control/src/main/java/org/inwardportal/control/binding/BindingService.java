@@ -1,0 +1,223 @@
+package org.inwardportal.control.binding;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.inwardportal.control.discord.DiscordService;
+import org.inwardportal.control.lifecycle.Component;
+import org.inwardportal.control.lifecycle.Health;
+import org.inwardportal.control.media.MediaService;
+import org.inwardportal.discord.voice.VoiceEvents;
+import org.inwardportal.discord.voice.VoiceLinkState;
+import org.inwardportal.relay.endpoint.MediaSink;
+import org.inwardportal.relay.sdp.SdpAnswerer;
+import org.inwardportal.signaling.SignalingServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bindings at run time. On start every stored binding is opened: a bot joins its voice channel
+ * (again, after a restart or a crash) and waits for the shard; shards that connect are joined to
+ * their binding through the signaling hooks ({@link #hooks}). Creating and removing bindings
+ * (slash commands, the HTTP API) goes through here so the store and the live state agree.
+ */
+public final class BindingService implements Component {
+    private static final Logger log = LoggerFactory.getLogger(BindingService.class);
+
+    private final BindingStore store;
+    private final DiscordService discord;
+    private final MediaService media;
+    private final Supplier<SignalingServer> signaling;
+    private final MeterRegistry registry;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, LiveBinding> live = new ConcurrentHashMap<>();      // by binding id
+    private final Map<String, String> failed = new ConcurrentHashMap<>();         // binding id → why it is not live
+    private volatile boolean started;
+
+    public BindingService(BindingStore store, DiscordService discord, MediaService media, Supplier<SignalingServer> signaling,
+                          MeterRegistry registry) {
+        this.store = store;
+        this.discord = discord;
+        this.media = media;
+        this.signaling = signaling;
+        this.registry = registry;
+    }
+
+    @Override
+    public String name() {
+        return "bindings";
+    }
+
+    public BindingStore store() {
+        return store;
+    }
+
+    @Override
+    public void start() throws Exception {
+        List<Binding> all = store.all();
+        for (Binding b : all) open(b);
+        started = true;
+        if (!all.isEmpty()) log.info("{} binding(s) opened, {} not", live.size(), failed.size());
+    }
+
+    /** A binding that names something Discord does not have. */
+    public static final class Invalid extends Exception {
+        public final String field;
+
+        Invalid(String field, String message) {
+            super(message);
+            this.field = field;
+        }
+    }
+
+    /**
+     * Checks a new binding against Discord as the bots see it: a guild one of them is in, a voice
+     * channel of that guild, a text channel of it when one is named.
+     */
+    public void check(Binding b) throws Invalid {
+        net.dv8tion.jda.api.entities.Guild guild = discord.bots().all().stream()
+                .filter(bot -> bot.state() == org.inwardportal.discord.voice.BotState.READY)
+                .map(bot -> bot.jda().getGuildById(b.guildId())).filter(java.util.Objects::nonNull).findFirst()
+                .orElseThrow(() -> new Invalid("guild", "none of the relay's bots is in guild " + b.guildId()));
+        if (guild.getVoiceChannelById(b.voiceChannelId()) == null) {
+            throw new Invalid("voiceChannel", "guild " + guild.getName() + " has no voice channel " + b.voiceChannelId());
+        }
+        if (b.textChannelId() != null && guild.getTextChannelById(b.textChannelId()) == null) {
+            throw new Invalid("textChannel", "guild " + guild.getName() + " has no text channel " + b.textChannelId());
+        }
+    }
+
+    /** Stores a new binding and opens it. */
+    public Binding create(Binding b) throws SQLException, BindingStore.Conflict {
+        store.insert(b);
+        log.info("binding {} created: shard {} ↔ voice channel {} in guild {} (by {})", b.id(), b.shard(), b.voiceChannelId(),
+                b.guildId(), b.createdBy());
+        open(b);
+        return b;
+    }
+
+    /** Closes and deletes a binding; false if there was none. */
+    public boolean remove(String id, String why) throws SQLException {
+        LiveBinding l = live.remove(id);
+        failed.remove(id);
+        if (l != null) l.close();
+        boolean deleted = store.delete(id);
+        if (deleted) log.info("binding {} removed: {}", id, why);
+        return deleted;
+    }
+
+    /** The live binding of a shard, if its binding is open. */
+    public Optional<LiveBinding> liveOf(String bindingId) {
+        return Optional.ofNullable(live.get(bindingId));
+    }
+
+    /** Why a stored binding is not live, or null. */
+    public String problem(String bindingId) {
+        return failed.get(bindingId);
+    }
+
+    private void open(Binding b) {
+        try {
+            int ssrc = random.nextInt() | 1; // never 0
+            LiveBinding l = new LiveBinding(b.id(), media.endpoint(), ssrc, b.toShard(),
+                    (sink, source) -> discord.bots().link(b.guildId(), events(b), sink, source),
+                    shardChannel(b.shard()), registry);
+            live.put(b.id(), l);
+            failed.remove(b.id());
+            l.join(b.voiceChannelId());
+        } catch (RuntimeException | org.inwardportal.discord.voice.DiscordBots.NoFreeBotException e) {
+            failed.put(b.id(), e.getMessage());
+            log.warn("binding {} (shard {}) cannot open: {}", b.id(), b.shard(), e.getMessage());
+        }
+    }
+
+    private LiveBinding.ShardChannel shardChannel(String shard) {
+        return new LiveBinding.ShardChannel() {
+            @Override
+            public void offerTracks(List<SdpAnswerer.Track> tracks) {
+                SignalingServer s = signaling.get();
+                if (s != null) s.offerTracks(shard, tracks);
+            }
+
+            @Override
+            public void speakers(List<SignalingServer.Speaker> speakers) {
+                SignalingServer s = signaling.get();
+                if (s != null) s.sendTo(shard, SignalingServer.speakers(speakers));
+            }
+        };
+    }
+
+    private VoiceEvents events(Binding b) {
+        return new VoiceEvents() {
+            @Override
+            public void channelDeleted(long channelId) {
+                try {
+                    remove(b.id(), "its voice channel was deleted");
+                } catch (SQLException e) {
+                    log.warn("binding {}: voice channel deleted, but the binding cannot be removed: {}", b.id(), e.getMessage());
+                }
+            }
+
+            @Override
+            public void stateChanged(VoiceLinkState state, String reason) {
+                log.debug("binding {} voice: {} ({})", b.id(), state, reason);
+            }
+        };
+    }
+
+    /** What the signaling server asks about shards: their binding's media sink, tracks and id. */
+    public SignalingServer.Hooks hooks() {
+        return new SignalingServer.Hooks() {
+            @Override
+            public MediaSink sinkFor(String shardId) {
+                return liveByShard(shardId).map(LiveBinding::shardSink).orElse(MediaSink.DISCARD);
+            }
+
+            @Override
+            public Map<String, SdpAnswerer.Track> sendingTo(String shardId) {
+                return liveByShard(shardId).map(LiveBinding::sending).orElse(Map.of());
+            }
+
+            @Override
+            public String bindingOf(String shardId) {
+                try {
+                    return store.byShard(shardId).map(Binding::id).orElse(null);
+                } catch (SQLException e) {
+                    log.warn("cannot read the binding of shard {}: {}", shardId, e.getMessage());
+                    return null;
+                }
+            }
+        };
+    }
+
+    private Optional<LiveBinding> liveByShard(String shardId) {
+        try {
+            return store.byShard(shardId).map(b -> live.get(b.id()));
+        } catch (SQLException e) {
+            log.warn("cannot read the binding of shard {}: {}", shardId, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void stop(Duration budget) {
+        started = false;
+        live.values().forEach(LiveBinding::close);
+        live.clear();
+    }
+
+    @Override
+    public Health health() {
+        if (!started) return Health.starting();
+        String detail = live.size() + " open" + (failed.isEmpty() ? "" : ", " + failed.size() + " not: "
+                + failed.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining("; ")));
+        return Health.ready(detail);
+    }
+}

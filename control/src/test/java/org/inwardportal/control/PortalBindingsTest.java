@@ -1,0 +1,238 @@
+package org.inwardportal.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.inwardportal.control.config.ConfigLoader;
+import org.inwardportal.control.tokens.ShardTokens;
+import org.inwardportal.discord.standin.DiscordStandIn;
+import org.inwardportal.discord.standin.EmulatedMember;
+import org.inwardportal.discord.standin.Heard;
+import org.inwardportal.signaling.SignalingServer;
+import org.inwardportal.signaling.client.LightShardClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole relay in process, in local mode (real JDA against the built-in stand-in): a binding
+ * made through the HTTP API joins its voice channel, a shard that connects over signaling is
+ * heard in Discord and hears Discord, and after a restart the binding is back and working.
+ */
+class PortalBindingsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+
+    private Portal start(int requestsPerMinute) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("PORTAL_DATA_DIR", dir.toString());
+        env.put("PORTAL_HTTP_PORT", "0");
+        env.put("PORTAL_MEDIA_PORT", "0");
+        env.put("PORTAL_SIGNALING_PORT", "0");
+        env.put("PORTAL_API_REQUESTS_PER_MINUTE", Integer.toString(requestsPerMinute));
+        Portal p = new Portal(ConfigLoader.load(null, env));
+        p.start();
+        return p;
+    }
+
+    private static void await(BooleanSupplier c, Duration t) throws InterruptedException {
+        long deadline = System.nanoTime() + t.toNanos();
+        while (!c.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("condition not met within " + t);
+            Thread.sleep(20);
+        }
+    }
+
+    private record Answer(int status, JsonNode body, HttpResponse<String> raw) {
+    }
+
+    private Answer call(Portal p, String method, String path, String secret, String contentType, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.http().localAddress().getPort() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (secret != null) b.header("Authorization", "Bearer " + secret);
+        if (contentType != null) b.header("Content-Type", contentType);
+        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        boolean json = r.headers().firstValue("Content-Type").orElse("").startsWith("application/json");
+        return new Answer(r.statusCode(), json && !r.body().isBlank() ? JSON.readTree(r.body()) : null, r);
+    }
+
+    private String secret() throws Exception {
+        return Files.readString(dir.resolve("api-secret")).strip();
+    }
+
+    private static String bindingJson(DiscordStandIn d, String shard) {
+        return JSON.createObjectNode().put("shard", shard).put("guild", Long.toString(d.world().guildId()))
+                .put("voiceChannel", Long.toString(d.world().channel("World").id()))
+                .put("textChannel", Long.toString(d.world().channel("world").id())).put("name", "The Lobby").toString();
+    }
+
+    private static byte[] opus(String who, int n) {
+        return ("\u00fc" + who + "#" + n).getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** The world's frames reach Alice in Discord, and Alice's reach the shard. */
+    private static void audioFlowsBothWays(LightShardClient shard, EmulatedMember alice) throws Exception {
+        List<byte[]> sent = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            sent.add(opus("world", i));
+            shard.peer().sendOpus(0xABC, i, 960L * i, sent.getLast(), 10);
+            Thread.sleep(20);
+        }
+        List<Heard> heard = alice.awaitHeard(30, Duration.ofSeconds(5));
+        long matching = heard.stream().filter(h -> sent.stream().anyMatch(s -> Arrays.equals(s, h.opus()))).count();
+        assertThat(matching).as("world frames heard in Discord").isGreaterThanOrEqualTo(27);
+
+        alice.speak(List.of(opus("alice", 0), opus("alice", 1), opus("alice", 2))).get(5, TimeUnit.SECONDS);
+        byte[] rtp = shard.peer().receiveRtp(3000);
+        assertThat(rtp).as("Alice's voice at the shard").isNotNull();
+        assertThat(Arrays.copyOfRange(rtp, 12, rtp.length)).isEqualTo(opus("alice", 0));
+    }
+
+    @Test
+    void aBindingMadeThroughTheApiBridgesAudioAndIsBackAfterARestart() throws Exception {
+        Portal portal = start(120);
+        String id;
+        String token;
+        try {
+            DiscordStandIn d = portal.discord().standIn();
+            EmulatedMember alice = d.addMember("Alice");
+            alice.joinVoice(d.world().channel("World"));
+            Answer created = call(portal, "POST", "/api/v1/bindings", secret(), "application/json", bindingJson(d, "alpha"));
+            assertThat(created.status()).as(String.valueOf(created.body())).isEqualTo(201);
+            id = created.body().path("id").asText();
+            assertThat(created.body().path("name").asText()).isEqualTo("The Lobby");
+            assertThat(created.body().path("toShard").asText()).isEqualTo("per_speaker");
+            await(() -> liveVoice(portal, id).equals("ready"), Duration.ofSeconds(10));
+
+            token = new ShardTokens(portal.database().dataSource()).create("alpha");
+            URI signaling = URI.create("ws://127.0.0.1:" + portal.signaling().server().port() + SignalingServer.PATH);
+            try (LightShardClient shard = LightShardClient.connect(signaling, "alpha", token, Duration.ofSeconds(10))) {
+                assertThat(shard.welcome().path("binding").asText()).isEqualTo(id);
+                audioFlowsBothWays(shard, alice);
+            }
+        } finally {
+            portal.stop();
+        }
+
+        Portal again = start(120);
+        try {
+            Answer list = call(again, "GET", "/api/v1/bindings", secret(), null, null);
+            assertThat(list.status()).isEqualTo(200);
+            assertThat(list.body().path("bindings")).hasSize(1);
+            assertThat(list.body().path("bindings").get(0).path("id").asText()).isEqualTo(id);
+            await(() -> liveVoice(again, id).equals("ready"), Duration.ofSeconds(10));
+            DiscordStandIn d = again.discord().standIn();
+            EmulatedMember alice = d.addMember("Alice");
+            alice.joinVoice(d.world().channel("World"));
+            URI signaling = URI.create("ws://127.0.0.1:" + again.signaling().server().port() + SignalingServer.PATH);
+            try (LightShardClient shard = LightShardClient.connect(signaling, "alpha", token, Duration.ofSeconds(10))) {
+                audioFlowsBothWays(shard, alice);
+            }
+            Answer deleted = call(again, "DELETE", "/api/v1/bindings/" + id, secret(), null, null);
+            assertThat(deleted.status()).isEqualTo(204);
+            assertThat(call(again, "GET", "/api/v1/bindings/" + id, secret(), null, null).status()).isEqualTo(404);
+            await(() -> !d.voiceReady(d.world().users().stream().filter(u -> u.bot()).findFirst().orElseThrow().id()),
+                    Duration.ofSeconds(5));
+        } finally {
+            again.stop();
+        }
+    }
+
+    private String liveVoice(Portal p, String id) {
+        try {
+            return call(p, "GET", "/api/v1/bindings/" + id, secret(), null, null).body().path("live").path("voice").asText();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void theApiRefusesBadRequestsWithClearErrorsAndNeverLogsASecret() throws Exception {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        root.addAppender(logs);
+        Portal portal = start(40);
+        try {
+            DiscordStandIn d = portal.discord().standIn();
+            String secret = secret();
+            String body = bindingJson(d, "alpha");
+            String wrong = "not-the-secret-" + System.nanoTime();
+
+            Answer none = call(portal, "POST", "/api/v1/bindings", null, "application/json", body);
+            assertThat(none.status()).isEqualTo(401);
+            assertThat(none.body().path("error").path("code").asText()).isEqualTo("missing_secret");
+            assertThat(none.raw().headers().firstValue("WWW-Authenticate")).contains("Bearer");
+            Answer bad = call(portal, "POST", "/api/v1/bindings", wrong, "application/json", body);
+            assertThat(bad.status()).isEqualTo(401);
+            assertThat(bad.body().path("error").path("code").asText()).isEqualTo("wrong_secret");
+
+            assertError(call(portal, "POST", "/api/v1/bindings", secret, "application/json", "{\"shard\": "), 400, "malformed_json", null);
+            assertError(call(portal, "POST", "/api/v1/bindings", secret, "application/json", "[1, 2]"), 400, "malformed_json", null);
+            assertError(call(portal, "POST", "/api/v1/bindings", secret, "text/plain", body), 415, "json_required", null);
+            assertError(call(portal, "POST", "/api/v1/bindings", secret, "application/json", "{}"), 400, "missing_field", "shard");
+            assertError(call(portal, "POST", "/api/v1/bindings", secret, "application/json",
+                    body.replace("\"shard\":\"alpha\"", "\"shard\":\"no spaces\"")), 400, "invalid_field", "shard");
+            assertError(call(portal, "POST", "/api/v1/bindings", secret, "application/json",
+                    body.replace(Long.toString(d.world().channel("World").id()), "12345")), 400, "invalid_field", "voiceChannel");
+            assertError(call(portal, "POST", "/api/v1/bindings", secret, "application/json",
+                    body.replace(Long.toString(d.world().channel("World").id()), "abc")), 400, "invalid_field", "voiceChannel");
+            assertError(call(portal, "POST", "/api/v1/bindings", secret, "application/json",
+                    body.replace("\"guild\":\"" + d.world().guildId() + "\"", "\"guild\":\"1234\"")), 400, "invalid_field", "guild");
+            assertThat(call(portal, "POST", "/api/v1/bindings", secret, "application/json", body).status()).isEqualTo(201);
+            assertError(call(portal, "POST", "/api/v1/bindings", secret, "application/json", body), 409, "already_bound", null);
+            assertError(call(portal, "POST", "/api/v1/bindings", secret, "application/json", "{\"shard\":\"" + "x".repeat(70_000) + "\"}"),
+                    413, "too_large", null);
+            assertError(call(portal, "PUT", "/api/v1/bindings", secret, "application/json", body), 405, "method_not_allowed", null);
+            assertError(call(portal, "GET", "/api/v1/nothing-here", secret, null, null), 404, "not_found", null);
+            assertError(call(portal, "DELETE", "/api/v1/bindings/b-0000", secret, null, null), 404, "unknown_binding", null);
+            assertThat(call(portal, "GET", "/healthz", null, null, null).status()).as("ops endpoints stay open").isEqualTo(200);
+
+            // The limit (40 a minute here, bursts of 40) answers 429 with Retry-After once spent.
+            Answer limited = null;
+            for (int i = 0; i < 60 && limited == null; i++) {
+                Answer a = call(portal, "GET", "/api/v1/bindings", secret, null, null);
+                if (a.status() == 429) limited = a;
+            }
+            assertThat(limited).as("a 429 within 60 requests").isNotNull();
+            assertThat(limited.body().path("error").path("code").asText()).isEqualTo("rate_limited");
+            assertThat(limited.raw().headers().firstValue("Retry-After")).isPresent();
+
+            assertThat(logs.list).as("wrong secrets are logged as such").anyMatch(e -> e.getFormattedMessage().contains("wrong secret"));
+            assertThat(logs.list).as("no secret in any log line").noneMatch(e -> e.getFormattedMessage().contains(wrong)
+                    || e.getFormattedMessage().contains(secret));
+        } finally {
+            portal.stop();
+            root.detachAppender(logs);
+        }
+    }
+
+    private static void assertError(Answer a, int status, String code, String field) {
+        assertThat(a.status()).as(String.valueOf(a.body())).isEqualTo(status);
+        assertThat(a.body().path("error").path("code").asText()).isEqualTo(code);
+        assertThat(a.body().path("error").path("message").asText()).isNotBlank();
+        if (field != null) assertThat(a.body().path("error").path("field").asText()).isEqualTo(field);
+    }
+}
