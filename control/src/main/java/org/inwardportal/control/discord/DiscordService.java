@@ -78,8 +78,10 @@ public final class DiscordService implements Component {
         if (localMode()) {
             standIn = DiscordStandIn.start(localWorldCreated.getAsLong());
             StandInWorld.User botUser = standIn.addBot("Inward Portal");
-            log.info("local mode: Discord stand-in at {} (gateway {}), guild '{}'", standIn.restBaseUrl(), standIn.gatewayUri(),
-                    standIn.world().guildName());
+            log.info("local mode: Discord stand-in at {} (gateway {}), guild '{}' (id {}), channels {}", standIn.restBaseUrl(),
+                    standIn.gatewayUri(), standIn.world().guildName(), standIn.world().guildId(), standIn.world().channels().stream()
+                            .map(c -> (c.type() == StandInWorld.VOICE ? "voice " : "#") + c.name() + " (id " + c.id() + ")")
+                            .collect(Collectors.joining(", ")));
             list.add(DiscordBot.login("local", botUser.token(), DiscordEndpoints.standIn(standIn)));
         } else {
             if (endpoints.isRealDiscord() && !dave.available()) {

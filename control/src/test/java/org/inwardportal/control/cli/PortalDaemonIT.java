@@ -173,6 +173,50 @@ class PortalDaemonIT {
         }
     }
 
+    @Test
+    void afterKillDashNineARestartRejoinsEveryBoundVoiceChannel() throws Exception {
+        Map<String, String> env = Map.of("PORTAL_HTTP_PORT", "0", "PORTAL_MEDIA_PORT", "0", "PORTAL_SIGNALING_PORT", "0");
+        String id;
+        try (PortalProcess p = new PortalProcess(dir, env, "run")) {
+            int port = Integer.parseInt(p.awaitStdout("http listening on http://127\\.0\\.0\\.1:(\\d+)", START).group(1));
+            Matcher ids = p.awaitStdout("guild 'Inward Portal Test' \\(id (\\d+)\\), channels .*voice World \\(id (\\d+)\\)", START);
+            p.awaitStdout("RunCommand .*\\] ready: ", START);
+            String secret = Files.readString(dir.resolve("data/api-secret")).strip();
+            HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/bindings"))
+                    .header("Authorization", "Bearer " + secret).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"shard\":\"alpha\",\"guild\":\"" + ids.group(1)
+                            + "\",\"voiceChannel\":\"" + ids.group(2) + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            id = new ObjectMapper().readTree(created.body()).path("id").asText();
+            awaitVoice(port, secret, id, "ready");
+            p.signal("KILL");
+            assertThat(p.awaitExit(Duration.ofSeconds(20))).isEqualTo(128 + 9);
+            assertThat(p.stdout()).as("no clean stop after kill -9").doesNotContainPattern("RunCommand .*\\] stopped");
+        }
+        try (PortalProcess p = new PortalProcess(dir, env, "run")) {
+            int port = Integer.parseInt(p.awaitStdout("http listening on http://127\\.0\\.0\\.1:(\\d+)", START).group(1));
+            p.awaitStdout("RunCommand .*\\] ready: ", START);
+            String secret = Files.readString(dir.resolve("data/api-secret")).strip();
+            awaitVoice(port, secret, id, "ready"); // the bot is back in the bound channel, waiting for the shard
+            assertThat(get(port, "/readyz").body()).contains("\"bindings\":{\"state\":\"ready\",\"detail\":\"1 open\"}");
+            p.terminate();
+            assertThat(p.awaitExit(Duration.ofSeconds(20))).isZero();
+        }
+    }
+
+    private void awaitVoice(int port, String secret, String id, String state) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/bindings/" + id))
+                    .header("Authorization", "Bearer " + secret).build(), HttpResponse.BodyHandlers.ofString());
+            last = r.body();
+            if (r.statusCode() == 200 && new ObjectMapper().readTree(last).path("live").path("voice").asText().equals(state)) return;
+            Thread.sleep(100);
+        }
+        throw new AssertionError("binding " + id + " not " + state + " within 20 s: " + last);
+    }
+
     /** Says hello on a fresh signaling connection; returns the answer's type, or "closed CODE". */
     private static String hello(int port, String shard, String token) throws Exception {
         java.util.concurrent.CompletableFuture<String> result = new java.util.concurrent.CompletableFuture<>();
