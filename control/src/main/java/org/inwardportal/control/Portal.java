@@ -7,6 +7,9 @@ import org.inwardportal.control.api.ApiSecret;
 import org.inwardportal.control.binding.BindingService;
 import org.inwardportal.control.binding.BindingStore;
 import org.inwardportal.control.config.Config;
+import org.inwardportal.control.discord.CommandsService;
+import org.inwardportal.control.discord.PortalCommands;
+import org.inwardportal.control.tokens.ShardTokens;
 import org.inwardportal.control.config.ConfigKeys;
 import org.inwardportal.control.discord.DiscordService;
 import org.inwardportal.control.media.MediaService;
@@ -58,7 +61,9 @@ public final class Portal implements AutoCloseable {
                 () -> new ApiHandler(apiSecret, bindings, perMinute));
         this.signaling = sig[0] = new SignalingService(config, database, media, bindings.hooks());
         // Bindings open (bots rejoin their voice channels) before shards may connect.
-        this.daemon = new Daemon(List.of(database, media, discord, bindings, signaling, http));
+        CommandsService commands = new CommandsService(discord, new PortalCommands(bindings,
+                new ShardTokens(() -> database.dataSource()), config.get(ConfigKeys.DISCORD_MANAGER_ROLES)));
+        this.daemon = new Daemon(List.of(database, media, discord, bindings, commands, signaling, http));
         self[0] = daemon;
     }
 

@@ -39,6 +39,7 @@ public final class BindingService implements Component {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, LiveBinding> live = new ConcurrentHashMap<>();      // by binding id
     private final Map<String, String> failed = new ConcurrentHashMap<>();         // binding id → why it is not live
+    private final Map<String, org.inwardportal.signaling.RoomState> rooms = new ConcurrentHashMap<>(); // shard → its last room.state
     private volatile boolean started;
 
     public BindingService(BindingStore store, DiscordService discord, MediaService media, Supplier<SignalingServer> signaling,
@@ -186,6 +187,11 @@ public final class BindingService implements Component {
             }
 
             @Override
+            public void roomState(String shardId, org.inwardportal.signaling.RoomState state) {
+                rooms.put(shardId, state);
+            }
+
+            @Override
             public String bindingOf(String shardId) {
                 try {
                     return store.byShard(shardId).map(Binding::id).orElse(null);
@@ -195,6 +201,26 @@ public final class BindingService implements Component {
                 }
             }
         };
+    }
+
+    /** The shard's last {@code room.state}, or null. */
+    public org.inwardportal.signaling.RoomState roomState(String shard) {
+        return rooms.get(shard);
+    }
+
+    public boolean shardConnected(String shard) {
+        SignalingServer s = signaling.get();
+        return s != null && s.shards().contains(shard);
+    }
+
+    /** The median added latency toward Discord so far, in ms, once frames have passed. */
+    public Optional<Double> addedLatency(String bindingId) {
+        var t = registry.find("relay.binding.added.latency").tag("binding", bindingId).tag("direction", "to_discord").timer();
+        if (t == null || t.count() == 0) return Optional.empty();
+        for (var p : t.takeSnapshot().percentileValues()) {
+            if (p.percentile() == 0.5) return Optional.of(p.value(java.util.concurrent.TimeUnit.MILLISECONDS));
+        }
+        return Optional.empty();
     }
 
     private Optional<LiveBinding> liveByShard(String shardId) {

@@ -27,11 +27,16 @@ public final class ShardTokens implements ShardAuthenticator {
     public record Entry(String shard, String createdAt, String revokedAt) {
     }
 
-    private final DataSource db;
+    private final java.util.function.Supplier<DataSource> dataSource;
     private final SecureRandom random = new SecureRandom();
 
     public ShardTokens(DataSource db) {
-        this.db = db;
+        this(() -> db);
+    }
+
+    /** With the store's data source as it becomes available (the daemon opens the database later). */
+    public ShardTokens(java.util.function.Supplier<DataSource> dataSource) {
+        this.dataSource = dataSource;
     }
 
     static String hash(String token) {
@@ -50,7 +55,7 @@ public final class ShardTokens implements ShardAuthenticator {
         byte[] raw = new byte[32];
         random.nextBytes(raw);
         String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-        try (Connection c = db.getConnection()) {
+        try (Connection c = dataSource.get().getConnection()) {
             try (PreparedStatement del = c.prepareStatement("DELETE FROM shard_tokens WHERE shard = ?")) {
                 del.setString(1, shard);
                 del.executeUpdate();
@@ -68,7 +73,7 @@ public final class ShardTokens implements ShardAuthenticator {
 
     /** Revokes the shard's token; returns false if it had none (or it was revoked already). */
     public boolean revoke(String shard) throws SQLException {
-        try (Connection c = db.getConnection();
+        try (Connection c = dataSource.get().getConnection();
              PreparedStatement up = c.prepareStatement("UPDATE shard_tokens SET revoked_at = ? WHERE shard = ? AND revoked_at IS NULL")) {
             up.setString(1, Instant.now().toString());
             up.setString(2, shard);
@@ -78,7 +83,7 @@ public final class ShardTokens implements ShardAuthenticator {
 
     public List<Entry> list() throws SQLException {
         List<Entry> out = new ArrayList<>();
-        try (Connection c = db.getConnection();
+        try (Connection c = dataSource.get().getConnection();
              PreparedStatement q = c.prepareStatement("SELECT shard, created_at, revoked_at FROM shard_tokens ORDER BY shard");
              ResultSet rs = q.executeQuery()) {
             while (rs.next()) out.add(new Entry(rs.getString(1), rs.getString(2), rs.getString(3)));
@@ -90,7 +95,7 @@ public final class ShardTokens implements ShardAuthenticator {
     public boolean authenticate(String shard, String token) {
         byte[] presented = hash(token == null ? "" : token).getBytes(StandardCharsets.US_ASCII);
         byte[] stored = null;
-        try (Connection c = db.getConnection();
+        try (Connection c = dataSource.get().getConnection();
              PreparedStatement q = c.prepareStatement("SELECT token_hash FROM shard_tokens WHERE shard = ? AND revoked_at IS NULL")) {
             q.setString(1, shard);
             try (ResultSet rs = q.executeQuery()) {

@@ -79,8 +79,9 @@ public final class DiscordStandIn implements AutoCloseable {
         return world.addUser(name, true, token);
     }
 
-    public EmulatedMember addMember(String name) {
+    public EmulatedMember addMember(String name, StandInWorld.Role... roles) {
         StandInWorld.User u = world.addUser(name, false, null);
+        world.grant(u.id(), java.util.List.of(roles));
         EmulatedMember m = new EmulatedMember(this, u, memberSsrcs.incrementAndGet(), clock);
         members.put(u.id(), m);
         voice.addMember(m);
@@ -218,9 +219,14 @@ public final class DiscordStandIn implements AutoCloseable {
         gateway.rest().track(i);
         var json = GatewayPayloads.JSON;
         com.fasterxml.jackson.databind.node.ArrayNode leaves = json.createArrayNode();
+        com.fasterxml.jackson.databind.node.ObjectNode resolvedChannels = json.createObjectNode();
         options.forEach((name, value) -> {
             var o = leaves.addObject().put("name", name);
             switch (value) {
+                case StandInWorld.GuildChannel c -> {
+                    o.put("type", 7).put("value", String.valueOf(c.id()));
+                    resolvedChannels.set(String.valueOf(c.id()), GatewayPayloads.channel(world, c));
+                }
                 case Integer n -> o.put("type", 4).put("value", n);
                 case Long n -> o.put("type", 4).put("value", n);
                 case Boolean b -> o.put("type", 5).put("value", b);
@@ -233,8 +239,10 @@ public final class DiscordStandIn implements AutoCloseable {
             top = json.createArrayNode();
             top.addObject().put("type", 1).put("name", subcommand).set("options", leaves);
         }
-        gateway.dispatchTo(registered.getKey(), "INTERACTION_CREATE", GatewayPayloads.interaction(world, i,
-                focused == null ? 2 : 4, m.user(), channel.id(), channel.type(), registered.getValue(), top));
+        var payload = GatewayPayloads.interaction(world, i, focused == null ? 2 : 4, m.user(), channel.id(), channel.type(),
+                registered.getValue(), top);
+        if (!resolvedChannels.isEmpty()) ((com.fasterxml.jackson.databind.node.ObjectNode) payload.path("data")).putObject("resolved").set("channels", resolvedChannels);
+        gateway.dispatchTo(registered.getKey(), "INTERACTION_CREATE", payload);
         return i;
     }
 

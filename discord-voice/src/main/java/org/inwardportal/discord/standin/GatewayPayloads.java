@@ -46,6 +46,7 @@ final class GatewayPayloads {
         if (u.bot()) {
             roles.add(String.valueOf(botRoleId(world)));
         }
+        for (StandInWorld.Role r : world.roles(u.id())) roles.add(String.valueOf(world.roleId(r)));
         m.put("joined_at", JOINED_AT).putNull("premium_since").put("deaf", false).put("mute", false)
                 .put("pending", false).put("flags", 0).putNull("communication_disabled_until");
         return m;
@@ -107,7 +108,9 @@ final class GatewayPayloads {
     }
 
     static long permissionsOf(StandInWorld world, StandInWorld.User u) {
-        return u.bot() ? ADMINISTRATOR | EVERYONE_PERMISSIONS : EVERYONE_PERMISSIONS;
+        long p = u.bot() ? ADMINISTRATOR | EVERYONE_PERMISSIONS : EVERYONE_PERMISSIONS;
+        for (StandInWorld.Role r : world.roles(u.id())) p |= r.permissions;
+        return p;
     }
 
     static ObjectNode guild(StandInWorld world, Map<Long, String> voiceSessions) {
@@ -125,6 +128,9 @@ final class GatewayPayloads {
         ArrayNode roles = g.putArray("roles");
         roles.add(role(world.guildId(), "@everyone", EVERYONE_PERMISSIONS, 0, false));
         roles.add(role(botRoleId(world), "Portal bots", ADMINISTRATOR, 1, true));
+        for (StandInWorld.Role r : StandInWorld.Role.values()) {
+            roles.add(role(world.roleId(r), r.displayName, r.permissions, 2 + r.ordinal(), false));
+        }
         g.putArray("emojis");
         g.putArray("stickers");
         ArrayNode members = g.putArray("members");

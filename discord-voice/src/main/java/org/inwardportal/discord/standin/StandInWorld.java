@@ -20,6 +20,22 @@ public final class StandInWorld {
     public record User(long id, String name, boolean bot, String token) {
     }
 
+    /** The guild's roles besides @everyone and the bots' own; members can be given them when added. */
+    public enum Role {
+        /** Manage Channels: may bind and unbind, kick and mute. */
+        MODERATORS("Moderators", 1L << 4),
+        /** No extra permission: the kind of role ops name in the configuration. */
+        WORLD_BUILDERS("World Builders", 0);
+
+        public final String displayName;
+        final long permissions;
+
+        Role(String displayName, long permissions) {
+            this.displayName = displayName;
+            this.permissions = permissions;
+        }
+    }
+
     public static final class GuildChannel {
         final long id;
         final int type;
@@ -60,6 +76,7 @@ public final class StandInWorld {
     private final List<GuildChannel> channels = new CopyOnWriteArrayList<>();
     private final Map<Long, User> users = new ConcurrentHashMap<>();
     private final Map<Long, Long> voiceChannelOf = new ConcurrentHashMap<>();
+    private final Map<Long, java.util.Set<Role>> rolesOf = new ConcurrentHashMap<>();
     private final long ownerId;
 
     public StandInWorld(String guildName) {
@@ -133,6 +150,20 @@ public final class StandInWorld {
         User u = new User(structureId(), name, bot, token);
         users.put(u.id(), u);
         return u;
+    }
+
+    /** Gives a user roles (before the user is announced to bots, so their caches know). */
+    void grant(long userId, java.util.Collection<Role> roles) {
+        rolesOf.computeIfAbsent(userId, k -> java.util.EnumSet.noneOf(Role.class)).addAll(roles);
+    }
+
+    public java.util.Set<Role> roles(long userId) {
+        return rolesOf.getOrDefault(userId, java.util.Set.of());
+    }
+
+    /** A role's id: fixed offsets from the guild's. */
+    public long roleId(Role r) {
+        return guildId + 1_001 + r.ordinal();
     }
 
     public Optional<User> user(long id) {

@@ -1,0 +1,250 @@
+package org.inwardportal.control.discord;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import net.dv8tion.jda.api.Permission;
+import net.dv8tion.jda.api.entities.Guild;
+import net.dv8tion.jda.api.entities.Member;
+import net.dv8tion.jda.api.entities.channel.ChannelType;
+import net.dv8tion.jda.api.entities.channel.concrete.VoiceChannel;
+import net.dv8tion.jda.api.entities.channel.middleman.GuildChannel;
+import net.dv8tion.jda.api.events.guild.GuildJoinEvent;
+import net.dv8tion.jda.api.events.guild.GuildReadyEvent;
+import net.dv8tion.jda.api.events.interaction.command.CommandAutoCompleteInteractionEvent;
+import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
+import net.dv8tion.jda.api.hooks.ListenerAdapter;
+import net.dv8tion.jda.api.interactions.commands.Command;
+import net.dv8tion.jda.api.interactions.commands.OptionMapping;
+import net.dv8tion.jda.api.interactions.commands.OptionType;
+import net.dv8tion.jda.api.interactions.commands.build.Commands;
+import net.dv8tion.jda.api.interactions.commands.build.OptionData;
+import net.dv8tion.jda.api.interactions.commands.build.SlashCommandData;
+import net.dv8tion.jda.api.interactions.commands.build.SubcommandData;
+import org.inwardportal.control.binding.Binding;
+import org.inwardportal.control.binding.BindingService;
+import org.inwardportal.control.binding.BindingStore;
+import org.inwardportal.control.tokens.ShardTokens;
+import org.inwardportal.relay.binding.BindingPipeline;
+import org.inwardportal.signaling.RoomState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /portal …}, registered per guild by the relay's first bot. Who may change bindings is
+ * decided here, not only by Discord's defaults: Manage Channels on the voice channel concerned, or
+ * one of the roles named in {@code discord.manager-roles}. Replies that concern one member
+ * (denials, help, errors) are ephemeral; a binding made or removed is announced in the channel.
+ */
+public final class PortalCommands extends ListenerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(PortalCommands.class);
+    static final String NAME = "portal";
+
+    private final BindingService bindings;
+    private final ShardTokens shards;
+    private final Set<String> managerRoles;
+
+    public PortalCommands(BindingService bindings, ShardTokens shards, List<String> managerRoles) {
+        this.bindings = bindings;
+        this.shards = shards;
+        this.managerRoles = managerRoles.stream().map(r -> r.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+    }
+
+    static SlashCommandData definition() {
+        return Commands.slash(NAME, "Bridge a VR world and this server's voice").addSubcommands(
+                new SubcommandData("bind", "Bind a world (shard) to a voice channel")
+                        .addOptions(new OptionData(OptionType.STRING, "shard", "The world's shard id", true, true),
+                                new OptionData(OptionType.CHANNEL, "voice-channel", "Default: the voice channel you are in")
+                                        .setChannelTypes(ChannelType.VOICE),
+                                new OptionData(OptionType.STRING, "name", "How the world is called here").setMaxLength(Binding.MAX_NAME)),
+                new SubcommandData("unbind", "Unbind a voice channel from its world")
+                        .addOptions(new OptionData(OptionType.CHANNEL, "voice-channel", "Default: the one you are in, or this channel's")
+                                .setChannelTypes(ChannelType.VOICE)),
+                new SubcommandData("status", "The binding here: world, players, who is bridged"),
+                new SubcommandData("help", "What /portal can do"));
+    }
+
+    /** Registers /portal in every guild the bot is in now and joins later. */
+    public void attachTo(net.dv8tion.jda.api.JDA jda) {
+        jda.addEventListener(this);
+        jda.getGuilds().forEach(this::register);
+    }
+
+    private void register(Guild g) {
+        g.updateCommands().addCommands(definition()).queue(
+                ok -> log.debug("/portal registered in guild {}", g.getName()),
+                e -> log.warn("cannot register /portal in guild {}: {}", g.getName(), e.getMessage()));
+    }
+
+    @Override
+    public void onGuildReady(GuildReadyEvent event) {
+        register(event.getGuild());
+    }
+
+    @Override
+    public void onGuildJoin(GuildJoinEvent event) {
+        register(event.getGuild());
+    }
+
+    @Override
+    public void onSlashCommandInteraction(SlashCommandInteractionEvent e) {
+        if (!e.getName().equals(NAME) || e.getGuild() == null || e.getMember() == null) return;
+        try {
+            switch (String.valueOf(e.getSubcommandName())) {
+                case "bind" -> bind(e);
+                case "unbind" -> unbind(e);
+                case "status" -> status(e);
+                default -> help(e);
+            }
+        } catch (SQLException ex) {
+            log.warn("/portal {}: the store failed: {}", e.getSubcommandName(), ex.getMessage());
+            e.reply("The relay cannot reach its store right now; try again in a moment.").setEphemeral(true).queue();
+        }
+    }
+
+    private void bind(SlashCommandInteractionEvent e) throws SQLException {
+        Member member = e.getMember();
+        VoiceChannel voice = voiceChannel(e);
+        if (voice == null) {
+            e.reply("Join a voice channel first, or name one with `voice-channel:`.").setEphemeral(true).queue();
+            return;
+        }
+        if (!mayManage(member, voice)) {
+            e.reply(denial("bind", voice)).setEphemeral(true).queue();
+            return;
+        }
+        String shard = e.getOption("shard", OptionMapping::getAsString);
+        if (shards.list().stream().noneMatch(s -> s.shard().equals(shard) && s.revokedAt() == null)) {
+            e.reply("There is no shard `" + shard + "` here. An operator creates it with `portal token create --shard " + shard + "`.")
+                    .setEphemeral(true).queue();
+            return;
+        }
+        Long text = e.getChannelType() == ChannelType.TEXT ? e.getChannel().getIdLong() : null;
+        String name = Optional.ofNullable(e.getOption("name", OptionMapping::getAsString)).orElse(shard);
+        Binding b;
+        try {
+            b = new Binding(bindings.store().newId(), e.getGuild().getIdLong(), voice.getIdLong(), text, shard, name,
+                    BindingPipeline.ToShard.PER_SPEAKER, true, true, member.getId(), Instant.now());
+            bindings.check(b);
+            bindings.create(b);
+        } catch (IllegalArgumentException | BindingService.Invalid ex) {
+            e.reply(ex.getMessage()).setEphemeral(true).queue();
+            return;
+        } catch (BindingStore.Conflict ex) {
+            e.reply("Cannot bind: " + ex.getMessage() + ". `/portal unbind` it first.").setEphemeral(true).queue();
+            return;
+        }
+        e.reply("Bound **" + name + "** (shard `" + shard + "`) to " + voice.getAsMention()
+                + (text != null ? "; its news and chat come to this channel." : ".")).queue();
+    }
+
+    private void unbind(SlashCommandInteractionEvent e) throws SQLException {
+        Optional<Binding> b = bindingHere(e);
+        if (b.isEmpty()) {
+            e.reply("Nothing is bound here. `/portal status` lists this server's bindings.").setEphemeral(true).queue();
+            return;
+        }
+        VoiceChannel voice = e.getGuild().getVoiceChannelById(b.get().voiceChannelId());
+        if (voice != null && !mayManage(e.getMember(), voice)) {
+            e.reply(denial("unbind", voice)).setEphemeral(true).queue();
+            return;
+        }
+        bindings.remove(b.get().id(), "/portal unbind by " + e.getMember().getId());
+        e.reply("Unbound **" + b.get().displayName() + "** from " + (voice != null ? voice.getAsMention() : "its voice channel") + ".").queue();
+    }
+
+    private void status(SlashCommandInteractionEvent e) throws SQLException {
+        Optional<Binding> here = bindingHere(e);
+        if (here.isEmpty()) {
+            List<Binding> all = bindings.store().byGuild(e.getGuild().getIdLong());
+            e.reply(all.isEmpty() ? "No world is bound in this server. `/portal bind` binds one."
+                    : "Bound here: " + all.stream().map(b -> "**" + b.displayName() + "** → <#" + b.voiceChannelId() + ">")
+                    .collect(Collectors.joining(", ")) + ". Run `/portal status` in one of them for more.").setEphemeral(true).queue();
+            return;
+        }
+        Binding b = here.get();
+        StringBuilder s = new StringBuilder("**" + b.displayName() + "** (shard `" + b.shard() + "`) ↔ <#" + b.voiceChannelId() + ">\n");
+        s.append("Voice: ").append(bindings.liveOf(b.id()).map(l -> l.link().state().name().toLowerCase(Locale.ROOT)).orElse("closed"));
+        String problem = bindings.problem(b.id());
+        if (problem != null) s.append(" (").append(problem).append(")");
+        s.append("\nWorld: ");
+        RoomState room = bindings.roomState(b.shard());
+        if (!bindings.shardConnected(b.shard())) {
+            s.append("not connected");
+        } else if (room == null) {
+            s.append("connected");
+        } else {
+            s.append(room.world()).append(room.map() != null ? " (" + room.map() + ")" : "").append(", ")
+                    .append(room.count()).append(room.count() == 1 ? " player" : " players");
+            if (!room.players().isEmpty()) {
+                s.append(": ").append(room.players().stream().limit(20).map(RoomState.Player::name).collect(Collectors.joining(", ")));
+            }
+        }
+        VoiceChannel voice = e.getGuild().getVoiceChannelById(b.voiceChannelId());
+        if (voice != null) {
+            List<String> inVoice = voice.getMembers().stream().filter(m -> !m.getUser().isBot()).map(Member::getEffectiveName).toList();
+            s.append("\nIn voice: ").append(inVoice.isEmpty() ? "nobody" : String.join(", ", inVoice));
+        }
+        bindings.addedLatency(b.id()).ifPresent(ms -> s.append(String.format(Locale.ROOT, "\nAdded latency (p50): %.1f ms", ms)));
+        e.reply(s.toString()).queue();
+    }
+
+    private void help(SlashCommandInteractionEvent e) {
+        e.reply("""
+                `/portal bind shard [voice-channel] [name]` bind a world to a voice channel (Manage Channels needed)
+                `/portal unbind [voice-channel]` unbind it (Manage Channels needed)
+                `/portal status` the world, its players, who is bridged
+                `/portal help` this""").setEphemeral(true).queue();
+    }
+
+    @Override
+    public void onCommandAutoCompleteInteraction(CommandAutoCompleteInteractionEvent e) {
+        if (!e.getName().equals(NAME) || !e.getFocusedOption().getName().equals("shard")) return;
+        String typed = e.getFocusedOption().getValue().toLowerCase(Locale.ROOT);
+        try {
+            List<Command.Choice> choices = shards.list().stream().filter(s -> s.revokedAt() == null)
+                    .map(ShardTokens.Entry::shard).filter(s -> s.toLowerCase(Locale.ROOT).startsWith(typed))
+                    .limit(25).map(s -> new Command.Choice(s, s)).toList();
+            e.replyChoices(choices).queue();
+        } catch (SQLException ex) {
+            e.replyChoices(List.of()).queue();
+        }
+    }
+
+    // the named voice channel, else the one the member is in
+    private static VoiceChannel voiceChannel(SlashCommandInteractionEvent e) {
+        OptionMapping o = e.getOption("voice-channel");
+        if (o != null) {
+            GuildChannel c = o.getAsChannel();
+            return c instanceof VoiceChannel v ? v : null;
+        }
+        var state = e.getMember().getVoiceState();
+        return state != null && state.getChannel() instanceof VoiceChannel v ? v : null;
+    }
+
+    // the binding of the named voice channel, else of the member's voice channel, else of this text channel
+    private Optional<Binding> bindingHere(SlashCommandInteractionEvent e) throws SQLException {
+        VoiceChannel voice = voiceChannel(e);
+        if (voice != null) {
+            Optional<Binding> b = bindings.store().byVoiceChannel(voice.getIdLong());
+            if (b.isPresent() || e.getOption("voice-channel") != null) return b;
+        }
+        return bindings.store().byChannel(e.getChannel().getIdLong()).stream().findFirst();
+    }
+
+    private boolean mayManage(Member m, VoiceChannel channel) {
+        return m.hasPermission(channel, Permission.MANAGE_CHANNEL)
+                || m.getRoles().stream().anyMatch(r -> managerRoles.contains(r.getName().toLowerCase(Locale.ROOT)));
+    }
+
+    private String denial(String what, VoiceChannel channel) {
+        return "You need **Manage Channels** on " + channel.getAsMention()
+                + (managerRoles.isEmpty() ? "" : " or one of the roles " + managerRoles.stream().sorted().map(r -> "`" + r + "`")
+                .collect(Collectors.joining(", ")))
+                + " to " + what + " it.";
+    }
+}
