@@ -7,6 +7,8 @@ import org.inwardportal.control.api.ApiSecret;
 import org.inwardportal.control.binding.BindingService;
 import org.inwardportal.control.binding.BindingStore;
 import org.inwardportal.control.config.Config;
+import org.inwardportal.control.binding.ActivityStore;
+import org.inwardportal.control.discord.ChannelBridge;
 import org.inwardportal.control.discord.CommandsService;
 import org.inwardportal.control.discord.PortalCommands;
 import org.inwardportal.control.tokens.ShardTokens;
@@ -38,6 +40,11 @@ public final class Portal implements AutoCloseable {
     private final Daemon daemon;
 
     public Portal(Config config) {
+        this(config, java.time.Clock.systemUTC());
+    }
+
+    /** With the clock that notifications keep time by (tests simulate hours with it). */
+    public Portal(Config config, java.time.Clock clock) {
         this.config = config;
         this.database = new Database(DatabaseUrl.from(config), config.get(ConfigKeys.DATABASE_POOL_SIZE), metrics.registry());
         // Holder breaks the cycle: the HTTP server reports the daemon's health, and is one of its components.
@@ -61,8 +68,10 @@ public final class Portal implements AutoCloseable {
                 () -> new ApiHandler(apiSecret, bindings, perMinute));
         this.signaling = sig[0] = new SignalingService(config, database, media, bindings.hooks());
         // Bindings open (bots rejoin their voice channels) before shards may connect.
-        CommandsService commands = new CommandsService(discord, new PortalCommands(bindings,
-                new ShardTokens(() -> database.dataSource()), config.get(ConfigKeys.DISCORD_MANAGER_ROLES)));
+        ActivityStore activity = new ActivityStore(() -> database.dataSource());
+        CommandsService commands = new CommandsService(discord, new PortalCommands(bindings, activity,
+                new ShardTokens(() -> database.dataSource()), config.get(ConfigKeys.DISCORD_MANAGER_ROLES)),
+                new ChannelBridge(bindings, activity, () -> sig[0].server(), clock, config.get(ConfigKeys.NOTIFICATIONS_IDLE_WINDOW)));
         this.daemon = new Daemon(List.of(database, media, discord, bindings, commands, signaling, http));
         self[0] = daemon;
     }

@@ -40,7 +40,27 @@ public final class BindingService implements Component {
     private final Map<String, LiveBinding> live = new ConcurrentHashMap<>();      // by binding id
     private final Map<String, String> failed = new ConcurrentHashMap<>();         // binding id → why it is not live
     private final Map<String, org.inwardportal.signaling.RoomState> rooms = new ConcurrentHashMap<>(); // shard → its last room.state
+    private final java.util.List<WorldListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean started;
+
+    /** What the worlds of bindings say and do, for those who tell Discord about it. */
+    public interface WorldListener {
+        /** A {@code chat} line from a bound world. */
+        default void chat(Binding b, String fromPlayerId, String fromName, String text) {
+        }
+
+        /** A bound world's {@code room.state}; {@code previous} is null for the first since the relay started. */
+        default void roomState(Binding b, org.inwardportal.signaling.RoomState previous, org.inwardportal.signaling.RoomState now) {
+        }
+
+        /** A binding was removed. */
+        default void removed(String bindingId) {
+        }
+    }
+
+    public void addListener(WorldListener l) {
+        listeners.add(l);
+    }
 
     public BindingService(BindingStore store, DiscordService discord, MediaService media, Supplier<SignalingServer> signaling,
                           MeterRegistry registry) {
@@ -110,7 +130,10 @@ public final class BindingService implements Component {
         failed.remove(id);
         if (l != null) l.close();
         boolean deleted = store.delete(id);
-        if (deleted) log.info("binding {} removed: {}", id, why);
+        if (deleted) {
+            log.info("binding {} removed: {}", id, why);
+            listeners.forEach(x -> x.removed(id));
+        }
         return deleted;
     }
 
@@ -188,7 +211,14 @@ public final class BindingService implements Component {
 
             @Override
             public void roomState(String shardId, org.inwardportal.signaling.RoomState state) {
-                rooms.put(shardId, state);
+                org.inwardportal.signaling.RoomState previous = rooms.get(shardId);
+                bindingOfShard(shardId).ifPresent(b -> listeners.forEach(x -> x.roomState(b, previous, state)));
+                rooms.put(shardId, state); // after the listeners: whoever sees it has seen them done
+            }
+
+            @Override
+            public void chat(String shardId, String fromPlayerId, String fromName, String text) {
+                bindingOfShard(shardId).ifPresent(b -> listeners.forEach(x -> x.chat(b, fromPlayerId, fromName, text)));
             }
 
             @Override
@@ -201,6 +231,15 @@ public final class BindingService implements Component {
                 }
             }
         };
+    }
+
+    private Optional<Binding> bindingOfShard(String shardId) {
+        try {
+            return store.byShard(shardId);
+        } catch (SQLException e) {
+            log.warn("cannot read the binding of shard {}: {}", shardId, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** The shard's last {@code room.state}, or null. */
@@ -224,12 +263,7 @@ public final class BindingService implements Component {
     }
 
     private Optional<LiveBinding> liveByShard(String shardId) {
-        try {
-            return store.byShard(shardId).map(b -> live.get(b.id()));
-        } catch (SQLException e) {
-            log.warn("cannot read the binding of shard {}: {}", shardId, e.getMessage());
-            return Optional.empty();
-        }
+        return bindingOfShard(shardId).map(b -> live.get(b.id()));
     }
 
     @Override

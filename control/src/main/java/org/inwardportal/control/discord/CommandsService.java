@@ -6,15 +6,20 @@ import org.inwardportal.control.lifecycle.Health;
 import org.inwardportal.discord.voice.BotState;
 import org.inwardportal.discord.voice.DiscordBot;
 
-/** Puts {@code /portal} in every guild through the relay's first ready bot (one set of commands, not one per bot). */
+/**
+ * The relay's first ready bot speaks for it in text: {@code /portal} in every guild (one set of
+ * commands, not one per bot) and the bound text channels ({@link ChannelBridge}).
+ */
 public final class CommandsService implements Component {
     private final DiscordService discord;
     private final PortalCommands commands;
+    private final ChannelBridge bridge;
     private volatile Health health = Health.starting();
 
-    public CommandsService(DiscordService discord, PortalCommands commands) {
+    public CommandsService(DiscordService discord, PortalCommands commands, ChannelBridge bridge) {
         this.discord = discord;
         this.commands = commands;
+        this.bridge = bridge;
     }
 
     @Override
@@ -30,6 +35,7 @@ public final class CommandsService implements Component {
             return;
         }
         commands.attachTo(bot.jda());
+        bridge.attachTo(bot.jda());
         health = Health.ready("/portal through bot " + bot.name());
     }
 

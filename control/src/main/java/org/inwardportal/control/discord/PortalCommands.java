@@ -25,6 +25,7 @@ import net.dv8tion.jda.api.interactions.commands.build.Commands;
 import net.dv8tion.jda.api.interactions.commands.build.OptionData;
 import net.dv8tion.jda.api.interactions.commands.build.SlashCommandData;
 import net.dv8tion.jda.api.interactions.commands.build.SubcommandData;
+import org.inwardportal.control.binding.ActivityStore;
 import org.inwardportal.control.binding.Binding;
 import org.inwardportal.control.binding.BindingService;
 import org.inwardportal.control.binding.BindingStore;
@@ -45,11 +46,13 @@ public final class PortalCommands extends ListenerAdapter {
     static final String NAME = "portal";
 
     private final BindingService bindings;
+    private final ActivityStore activity;
     private final ShardTokens shards;
     private final Set<String> managerRoles;
 
-    public PortalCommands(BindingService bindings, ShardTokens shards, List<String> managerRoles) {
+    public PortalCommands(BindingService bindings, ActivityStore activity, ShardTokens shards, List<String> managerRoles) {
         this.bindings = bindings;
+        this.activity = activity;
         this.shards = shards;
         this.managerRoles = managerRoles.stream().map(r -> r.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
     }
@@ -65,6 +68,9 @@ public final class PortalCommands extends ListenerAdapter {
                         .addOptions(new OptionData(OptionType.CHANNEL, "voice-channel", "Default: the one you are in, or this channel's")
                                 .setChannelTypes(ChannelType.VOICE)),
                 new SubcommandData("status", "The binding here: world, players, who is bridged"),
+                new SubcommandData("notify", "A direct message when the world here goes from empty to occupied")
+                        .addOptions(new OptionData(OptionType.STRING, "state", "on or off", true)
+                                .addChoice("on", "on").addChoice("off", "off")),
                 new SubcommandData("help", "What /portal can do"));
     }
 
@@ -98,6 +104,7 @@ public final class PortalCommands extends ListenerAdapter {
                 case "bind" -> bind(e);
                 case "unbind" -> unbind(e);
                 case "status" -> status(e);
+                case "notify" -> notify(e);
                 default -> help(e);
             }
         } catch (SQLException ex) {
@@ -193,11 +200,24 @@ public final class PortalCommands extends ListenerAdapter {
         e.reply(s.toString()).queue();
     }
 
+    private void notify(SlashCommandInteractionEvent e) throws SQLException {
+        Optional<Binding> b = bindingHere(e);
+        if (b.isEmpty()) {
+            e.reply("Nothing is bound here: run it in a bound world's channel.").setEphemeral(true).queue();
+            return;
+        }
+        boolean on = "on".equals(e.getOption("state", OptionMapping::getAsString));
+        activity.subscribe(b.get().id(), e.getUser().getIdLong(), on);
+        e.reply(on ? "You will get a direct message when **" + b.get().displayName() + "** goes from empty to occupied."
+                : "No more direct messages about **" + b.get().displayName() + "**.").setEphemeral(true).queue();
+    }
+
     private void help(SlashCommandInteractionEvent e) {
         e.reply("""
                 `/portal bind shard [voice-channel] [name]` bind a world to a voice channel (Manage Channels needed)
                 `/portal unbind [voice-channel]` unbind it (Manage Channels needed)
                 `/portal status` the world, its players, who is bridged
+                `/portal notify on|off` a direct message when the world here goes from empty to occupied
                 `/portal help` this""").setEphemeral(true).queue();
     }
 

@@ -34,6 +34,7 @@ final class RestApi {
     private static final Pattern CHANNEL = Pattern.compile("channels/(\\d+)");
     private static final Pattern MESSAGES = Pattern.compile("channels/(\\d+)/messages");
     private static final Pattern MESSAGE = Pattern.compile("channels/(\\d+)/messages/(\\d+)");
+    private static final Pattern USER = Pattern.compile("users/(\\d+)");
     private static final Pattern GUILD_MEMBER = Pattern.compile("guilds/(\\d+)/members/(\\d+)");
     private static final Pattern GUILD_COMMANDS = Pattern.compile("applications/(\\d+)/guilds/(\\d+)/commands");
     private static final Pattern CALLBACK = Pattern.compile("interactions/(\\d+)/([^/]+)/callback");
@@ -200,6 +201,11 @@ final class RestApi {
             if (path.equals("users/@me") && method.equals(HttpMethod.GET)) {
                 return Answer.ok(GatewayPayloads.user(bot));
             }
+            if ((m = USER.matcher(path)).matches() && method.equals(HttpMethod.GET)) {
+                var user = world.user(Long.parseLong(m.group(1)));
+                return user.isPresent() ? Answer.ok(GatewayPayloads.user(user.get()))
+                        : Answer.error(HttpResponseStatus.NOT_FOUND, 10013, "Unknown User");
+            }
             if ((m = GUILD_COMMANDS.matcher(path)).matches() && method.equals(HttpMethod.PUT)) {
                 ArrayNode out = JSON.createArrayNode();
                 List<ObjectNode> registered = new CopyOnWriteArrayList<>();
@@ -222,6 +228,12 @@ final class RestApi {
                 }
                 ObjectNode msg = message(bot, channelId, body.path("content").asText(""));
                 msg.set("embeds", body.has("embeds") ? body.get("embeds") : JSON.createArrayNode());
+                // As Discord: @everyone/@here ping unless allowed_mentions leaves "everyone" out of parse.
+                JsonNode allowed = body.path("allowed_mentions");
+                boolean everyoneAllowed = !allowed.isObject() || (allowed.path("parse").isArray()
+                        && java.util.stream.StreamSupport.stream(allowed.path("parse").spliterator(), false).anyMatch(v -> v.asText().equals("everyone")));
+                String content = msg.path("content").asText();
+                msg.put("mention_everyone", everyoneAllowed && (content.contains("@everyone") || content.contains("@here")));
                 if (dmTo != null) {
                     msg.remove("guild_id");
                     dmInbox.computeIfAbsent(dmTo, k -> new CopyOnWriteArrayList<>()).add(msg);

@@ -66,7 +66,8 @@ public final class DiscordBot implements AutoCloseable {
             bot.fail("the token of bot " + name + " is empty or contains white space; give the bare token, without 'Bot '");
             return bot;
         }
-        JDABuilder builder = JDABuilder.createDefault(token, EnumSet.of(GatewayIntent.GUILD_VOICE_STATES))
+        JDABuilder builder = JDABuilder.createDefault(token, EnumSet.of(GatewayIntent.GUILD_VOICE_STATES, GatewayIntent.GUILD_MESSAGES,
+                        GatewayIntent.MESSAGE_CONTENT))
                 .enableCache(CacheFlag.VOICE_STATE)
                 .disableCache(CacheFlag.EMOJI, CacheFlag.STICKER, CacheFlag.SOUNDBOARD_SOUNDS, CacheFlag.SCHEDULED_EVENTS)
                 .setMemberCachePolicy(MemberCachePolicy.VOICE)

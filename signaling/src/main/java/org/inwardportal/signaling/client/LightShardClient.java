@@ -90,6 +90,21 @@ public final class LightShardClient implements AutoCloseable {
         }
     }
 
+    /** Reports the world's state ({@code room.state}): its name and who is in it (id → name). */
+    public void roomState(String world, java.util.Map<String, String> playersById) {
+        ObjectNode m = JSON.createObjectNode().put("type", "room.state").put("world", world);
+        var players = m.putArray("players");
+        playersById.forEach((id, name) -> players.addObject().put("id", id).put("name", name));
+        send(m);
+    }
+
+    /** A player's line of world chat. */
+    public void chat(String playerId, String name, String text) {
+        ObjectNode m = JSON.createObjectNode().put("type", "chat").put("text", text);
+        m.putObject("from").put("id", playerId).put("name", name);
+        send(m);
+    }
+
     public void send(ObjectNode m) {
         ws.sendText(m.toString(), true).join();
     }

@@ -1,0 +1,162 @@
+package org.inwardportal.control.discord;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import net.dv8tion.jda.api.JDA;
+import net.dv8tion.jda.api.entities.channel.concrete.TextChannel;
+import net.dv8tion.jda.api.events.channel.ChannelDeleteEvent;
+import net.dv8tion.jda.api.events.message.MessageReceivedEvent;
+import net.dv8tion.jda.api.hooks.ListenerAdapter;
+import net.dv8tion.jda.api.utils.messages.MessageCreateBuilder;
+import net.dv8tion.jda.api.utils.messages.MessageCreateData;
+import org.inwardportal.control.binding.ActivityStore;
+import org.inwardportal.control.binding.Binding;
+import org.inwardportal.control.binding.BindingService;
+import org.inwardportal.signaling.RoomState;
+import org.inwardportal.signaling.SignalingServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A bound world and its text channel, through the relay's first bot: chat both ways (when the
+ * binding bridges chat), the "world is open" notice when a world goes from empty to occupied after
+ * being empty for the idle window (once per window, remembered across restarts) with a direct
+ * message to each member who asked ({@code /portal notify on}), and a deleted text channel removing
+ * its binding. Nothing posted can mention anyone: world text never pings a Discord member.
+ */
+public final class ChannelBridge extends ListenerAdapter implements BindingService.WorldListener {
+    private static final Logger log = LoggerFactory.getLogger(ChannelBridge.class);
+    static final int MAX_CHAT = 2000;
+
+    private final BindingService bindings;
+    private final ActivityStore activity;
+    private final Supplier<SignalingServer> signaling;
+    private final Clock clock;
+    private final Duration idleWindow;
+    private final Map<String, Boolean> occupied = new ConcurrentHashMap<>(); // binding id → occupied at its last room.state
+    private volatile JDA jda;
+
+    public ChannelBridge(BindingService bindings, ActivityStore activity, Supplier<SignalingServer> signaling, Clock clock,
+                         Duration idleWindow) {
+        this.bindings = bindings;
+        this.activity = activity;
+        this.signaling = signaling;
+        this.clock = clock;
+        this.idleWindow = idleWindow;
+    }
+
+    public void attachTo(JDA jda) {
+        this.jda = jda;
+        jda.addEventListener(this);
+        bindings.addListener(this);
+    }
+
+    // ---- Discord → world ----
+
+    @Override
+    public void onMessageReceived(MessageReceivedEvent e) {
+        if (!e.isFromGuild() || e.getAuthor().isBot() || e.isWebhookMessage()) return;
+        String text = e.getMessage().getContentDisplay();
+        if (text.isBlank()) return;
+        try {
+            for (Binding b : bindings.store().byChannel(e.getChannel().getIdLong())) {
+                if (!b.chatBridge() || b.textChannelId() == null || b.textChannelId() != e.getChannel().getIdLong()) continue;
+                SignalingServer s = signaling.get();
+                String name = e.getMember() != null ? e.getMember().getEffectiveName() : e.getAuthor().getEffectiveName();
+                if (s != null) s.sendTo(b.shard(), SignalingServer.chat(e.getAuthor().getId(), name, truncate(text)));
+            }
+        } catch (SQLException ex) {
+            log.warn("chat from channel {} not bridged: {}", e.getChannel().getId(), ex.getMessage());
+        }
+    }
+
+    @Override
+    public void onChannelDelete(ChannelDeleteEvent e) {
+        try {
+            for (Binding b : bindings.store().byChannel(e.getChannel().getIdLong())) {
+                bindings.remove(b.id(), "its channel #" + e.getChannel().getName() + " was deleted");
+            }
+        } catch (SQLException ex) {
+            log.warn("channel {} deleted, but its binding cannot be removed: {}", e.getChannel().getId(), ex.getMessage());
+        }
+    }
+
+    // ---- world → Discord ----
+
+    @Override
+    public void chat(Binding b, String fromPlayerId, String fromName, String text) {
+        if (!b.chatBridge()) return;
+        channel(b).ifPresent(c -> c.sendMessage(quiet("**" + escape(fromName) + "** (in " + escape(b.displayName()) + "): "
+                + truncate(text))).queue(ok -> { }, err -> log.warn("world chat not posted in #{}: {}", c.getName(), err.getMessage())));
+    }
+
+    @Override
+    public void roomState(Binding b, RoomState previous, RoomState now) {
+        boolean isOccupied = now.count() > 0;
+        Boolean was = occupied.put(b.id(), isOccupied);
+        if (!isOccupied) return;
+        Instant at = clock.instant();
+        try {
+            boolean opening = was == null || !was;
+            Optional<Instant> last = activity.lastActive(b.id());
+            boolean fresh = last.isEmpty() || Duration.between(last.get(), at).compareTo(idleWindow) >= 0;
+            boolean announce = opening && fresh && b.notifications();
+            activity.active(b.id(), at, announce);
+            if (announce) announce(b, now);
+        } catch (SQLException ex) {
+            log.warn("binding {}: activity not recorded: {}", b.id(), ex.getMessage());
+        }
+    }
+
+    @Override
+    public void removed(String bindingId) {
+        occupied.remove(bindingId);
+        try {
+            activity.forget(bindingId);
+        } catch (SQLException ex) {
+            log.warn("binding {}: activity not forgotten: {}", bindingId, ex.getMessage());
+        }
+    }
+
+    private void announce(Binding b, RoomState room) throws SQLException {
+        String players = room.count() + (room.count() == 1 ? " player" : " players")
+                + (room.players().isEmpty() ? "" : " (" + room.players().stream().limit(10).map(p -> escape(p.name()))
+                .collect(Collectors.joining(", ")) + (room.players().size() > 10 ? ", …" : "") + ")");
+        String text = "🌐 **" + escape(b.displayName()) + "** is open: " + players + ". Talk to them in <#" + b.voiceChannelId() + ">.";
+        channel(b).ifPresent(c -> c.sendMessage(quiet(text)).queue(ok -> { },
+                err -> log.warn("opening of {} not posted in #{}: {}", b.shard(), c.getName(), err.getMessage())));
+        JDA j = jda;
+        if (j == null) return;
+        for (long user : activity.subscribers(b.id())) {
+            j.retrieveUserById(user).flatMap(u -> u.openPrivateChannel()).flatMap(pc -> pc.sendMessage(quiet(text)))
+                    .queue(ok -> { }, err -> log.info("no DM to user {} about {}: {}", user, b.shard(), err.getMessage()));
+        }
+        log.info("binding {}: {} opened with {}", b.id(), b.shard(), players);
+    }
+
+    private Optional<TextChannel> channel(Binding b) {
+        JDA j = jda;
+        return b.textChannelId() == null || j == null ? Optional.empty() : Optional.ofNullable(j.getTextChannelById(b.textChannelId()));
+    }
+
+    private static MessageCreateData quiet(String text) {
+        return new MessageCreateBuilder().setContent(text).setAllowedMentions(List.of()).build();
+    }
+
+    private static String truncate(String s) {
+        return s.length() <= MAX_CHAT - 100 ? s : s.substring(0, MAX_CHAT - 101) + "…";
+    }
+
+    // Discord markdown in a name must not format the message around it
+    private static String escape(String s) {
+        return s.replaceAll("([*_`~|>\\\\])", "\\\\$1");
+    }
+}
