@@ -11,6 +11,7 @@ import org.inwardportal.control.binding.ActivityStore;
 import org.inwardportal.control.discord.ChannelBridge;
 import org.inwardportal.control.discord.CommandsService;
 import org.inwardportal.control.discord.PortalCommands;
+import org.inwardportal.control.discord.PresenceUpdater;
 import org.inwardportal.control.tokens.ShardTokens;
 import org.inwardportal.control.config.ConfigKeys;
 import org.inwardportal.control.discord.DiscordService;
@@ -71,7 +72,8 @@ public final class Portal implements AutoCloseable {
         ActivityStore activity = new ActivityStore(() -> database.dataSource());
         CommandsService commands = new CommandsService(discord, new PortalCommands(bindings, activity,
                 new ShardTokens(() -> database.dataSource()), config.get(ConfigKeys.DISCORD_MANAGER_ROLES)),
-                new ChannelBridge(bindings, activity, () -> sig[0].server(), clock, config.get(ConfigKeys.NOTIFICATIONS_IDLE_WINDOW)));
+                new ChannelBridge(bindings, activity, () -> sig[0].server(), clock, config.get(ConfigKeys.NOTIFICATIONS_IDLE_WINDOW)),
+                new PresenceUpdater(bindings, discord, config.get(ConfigKeys.DISCORD_STATUS_INTERVAL)));
         this.daemon = new Daemon(List.of(database, media, discord, bindings, commands, signaling, http));
         self[0] = daemon;
     }

@@ -78,6 +78,7 @@ class WorldNewsTest {
         env.put("PORTAL_HTTP_PORT", "0");
         env.put("PORTAL_MEDIA_PORT", "0");
         env.put("PORTAL_SIGNALING_PORT", "0");
+        env.put("PORTAL_DISCORD_STATUS_INTERVAL", "1s");
         portal = new Portal(ConfigLoader.load(null, env), clock);
         portal.start();
         d = portal.discord().standIn();
@@ -195,6 +196,24 @@ class WorldNewsTest {
         } catch (IllegalStateException expected) {
             // nothing came
         }
+    }
+
+    @Test
+    void theBotsStatusShowsLiveTotalsAndRapidChangesAreCoalesced() throws Exception {
+        long bot = d.world().users().stream().filter(StandInWorld.User::bot).findFirst().orElseThrow().id();
+        report(Map.of("p1", "Ana", "p2", "Bo"));
+        await(() -> d.presenceUpdates(bot).stream().anyMatch(p -> p.contains("2 players in 1 world")));
+        int before = d.presenceUpdates(bot).size();
+        for (int n = 3; n <= 7; n++) {
+            Map<String, String> players = new HashMap<>();
+            for (int i = 0; i < n; i++) players.put("p" + i, "P" + i);
+            report(players);
+        }
+        await(() -> d.presenceUpdates(bot).getLast().contains("7 players in 1 world"));
+        Thread.sleep(1200);
+        int sent = d.presenceUpdates(bot).size() - before;
+        assertThat(sent).as("five changes within a second, at most one update a second").isBetween(1, 2);
+        assertThat(d.presenceUpdates(bot).getLast()).contains("7 players in 1 world");
     }
 
     @Test

@@ -54,6 +54,10 @@ public final class ConfigKeys {
     public static final ConfigKey<List<String>> DISCORD_MANAGER_ROLES = new ConfigKey<>("discord.manager-roles", ValueTypes.TEXT_LIST,
             List.of(), "Role names whose members may bind, unbind, kick and mute besides those with Manage Channels on the channel.");
 
+    public static final ConfigKey<Duration> DISCORD_STATUS_INTERVAL = new ConfigKey<>("discord.status-interval",
+            ValueTypes.DURATION_TYPE, Duration.ofSeconds(15),
+            "Shortest time between two updates of the bots' status (\"12 players in 3 worlds\"); Discord allows a few a minute.");
+
     public static final ConfigKey<Duration> NOTIFICATIONS_IDLE_WINDOW = new ConfigKey<>("notifications.idle-window",
             ValueTypes.DURATION_TYPE, Duration.ofMinutes(60),
             "How long a bound world must have been empty before its next player brings an 'is open' notice (and DMs) again.");
@@ -121,7 +125,7 @@ public final class ConfigKeys {
     public static final List<ConfigKey<?>> ALL = List.of(
             DATA_DIR, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD, DATABASE_POOL_SIZE,
             HTTP_HOST, HTTP_PORT, API_SECRET, API_REQUESTS_PER_MINUTE,
-            DISCORD_TOKENS, DISCORD_MANAGER_ROLES, NOTIFICATIONS_IDLE_WINDOW,
+            DISCORD_TOKENS, DISCORD_MANAGER_ROLES, DISCORD_STATUS_INTERVAL, NOTIFICATIONS_IDLE_WINDOW,
             MEDIA_HOST, MEDIA_PORT, MEDIA_ADDRESSES, MEDIA_CONSENT_TIMEOUT,
             SIGNALING_HOST, SIGNALING_PORT, SIGNALING_MAX_MESSAGE_BYTES, SIGNALING_MESSAGES_PER_SECOND,
             SIGNALING_CONNECTIONS_PER_ADDRESS, SIGNALING_IDLE_TIMEOUT, SIGNALING_HELLO_TIMEOUT,

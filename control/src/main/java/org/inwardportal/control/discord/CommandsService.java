@@ -14,12 +14,14 @@ public final class CommandsService implements Component {
     private final DiscordService discord;
     private final PortalCommands commands;
     private final ChannelBridge bridge;
+    private final PresenceUpdater presence;
     private volatile Health health = Health.starting();
 
-    public CommandsService(DiscordService discord, PortalCommands commands, ChannelBridge bridge) {
+    public CommandsService(DiscordService discord, PortalCommands commands, ChannelBridge bridge, PresenceUpdater presence) {
         this.discord = discord;
         this.commands = commands;
         this.bridge = bridge;
+        this.presence = presence;
     }
 
     @Override
@@ -36,11 +38,13 @@ public final class CommandsService implements Component {
         }
         commands.attachTo(bot.jda());
         bridge.attachTo(bot.jda());
+        presence.start(java.time.Duration.ofSeconds(30));
         health = Health.ready("/portal through bot " + bot.name());
     }
 
     @Override
     public void stop(Duration budget) {
+        presence.close();
         health = Health.stopped();
     }
 
