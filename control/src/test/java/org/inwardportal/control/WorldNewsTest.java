@@ -217,6 +217,48 @@ class WorldNewsTest {
     }
 
     @Test
+    void kickMuteAndUnmuteReachTheWorldFromThoseAllowedWithPlayersCompleted() throws Exception {
+        EmulatedMember mona = d.addMember("Mona", StandInWorld.Role.MODERATORS);
+        EmulatedMember gus = d.addMember("Gus");
+        report(Map.of("p1", "Ana", "p2", "Abe", "p3", "Cy"));
+        Interaction completion = null;
+        long deadline = System.nanoTime() + T.toNanos();
+        while (completion == null) {
+            try {
+                completion = mona.autocomplete(text, "portal", "mute", "player", "a");
+            } catch (IllegalStateException notYetRegistered) {
+                if (System.nanoTime() > deadline) throw notYetRegistered;
+                Thread.sleep(50);
+            }
+        }
+        Map<String, String> offered = new HashMap<>();
+        completion.awaitResponse(1, T).path("data").path("choices").forEach(c -> offered.put(c.path("name").asText(), c.path("value").asText()));
+        assertThat(offered).containsExactlyInAnyOrderEntriesOf(Map.of("Ana", "p1", "Abe", "p2"));
+
+        Interaction denied = gus.slash(text, "portal", "kick", Map.of("player", "p1"));
+        denied.awaitResponse(1, T);
+        assertThat(denied.ephemeral()).isTrue();
+        assertThat(denied.replyText()).contains("Manage Channels", "to kick players through it");
+
+        Interaction muted = mona.slash(text, "portal", "mute", Map.of("player", "p1"));
+        muted.awaitResponse(1, T);
+        assertThat(muted.replyText()).contains("to mute Ana");
+        JsonNode m = shard.expect("moderation", T);
+        assertThat(m.path("action").asText()).isEqualTo("mute");
+        assertThat(m.path("player").asText()).isEqualTo("p1");
+        assertThat(m.path("by").path("name").asText()).isEqualTo("Mona");
+        assertThat(m.path("by").path("id").asText()).isEqualTo(Long.toString(mona.id()));
+        mona.slash(text, "portal", "unmute", Map.of("player", "Ana")).awaitResponse(1, T); // a name works too
+        assertThat(shard.expect("moderation", T).path("action").asText()).isEqualTo("unmute");
+        mona.slash(text, "portal", "kick", Map.of("player", "p3")).awaitResponse(1, T);
+        assertThat(shard.expect("moderation", T).path("player").asText()).isEqualTo("p3");
+
+        Interaction nobody = mona.slash(text, "portal", "kick", Map.of("player", "p9"));
+        nobody.awaitResponse(1, T);
+        assertThat(nobody.replyText()).contains("no player `p9`");
+    }
+
+    @Test
     void aDeletedTextChannelRemovesItsBinding() throws Exception {
         d.deleteChannel(text.id());
         await(() -> {

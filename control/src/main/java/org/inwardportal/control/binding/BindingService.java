@@ -247,6 +247,11 @@ public final class BindingService implements Component {
         return rooms.get(shard);
     }
 
+    /** The signaling server, once started (null before). */
+    public SignalingServer signaling() {
+        return signaling.get();
+    }
+
     public boolean shardConnected(String shard) {
         SignalingServer s = signaling.get();
         return s != null && s.shards().contains(shard);

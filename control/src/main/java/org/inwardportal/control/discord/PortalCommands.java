@@ -32,6 +32,7 @@ import org.inwardportal.control.binding.BindingStore;
 import org.inwardportal.control.tokens.ShardTokens;
 import org.inwardportal.relay.binding.BindingPipeline;
 import org.inwardportal.signaling.RoomState;
+import org.inwardportal.signaling.SignalingServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +72,15 @@ public final class PortalCommands extends ListenerAdapter {
                 new SubcommandData("notify", "A direct message when the world here goes from empty to occupied")
                         .addOptions(new OptionData(OptionType.STRING, "state", "on or off", true)
                                 .addChoice("on", "on").addChoice("off", "off")),
+                moderation("kick", "Remove a player from the world"),
+                moderation("mute", "Mute a player in the world"),
+                moderation("unmute", "Let a muted player speak again"),
                 new SubcommandData("help", "What /portal can do"));
+    }
+
+    private static SubcommandData moderation(String action, String description) {
+        return new SubcommandData(action, description)
+                .addOptions(new OptionData(OptionType.STRING, "player", "A player in the world here", true, true));
     }
 
     /** Registers /portal in every guild the bot is in now and joins later. */
@@ -105,6 +114,7 @@ public final class PortalCommands extends ListenerAdapter {
                 case "unbind" -> unbind(e);
                 case "status" -> status(e);
                 case "notify" -> notify(e);
+                case "kick", "mute", "unmute" -> moderate(e, e.getSubcommandName());
                 default -> help(e);
             }
         } catch (SQLException ex) {
@@ -212,27 +222,75 @@ public final class PortalCommands extends ListenerAdapter {
                 : "No more direct messages about **" + b.get().displayName() + "**.").setEphemeral(true).queue();
     }
 
+    private void moderate(SlashCommandInteractionEvent e, String action) throws SQLException {
+        Optional<Binding> b = bindingHere(e);
+        if (b.isEmpty()) {
+            e.reply("Nothing is bound here: run it in a bound world's channel.").setEphemeral(true).queue();
+            return;
+        }
+        VoiceChannel voice = e.getGuild().getVoiceChannelById(b.get().voiceChannelId());
+        if (voice == null) {
+            e.reply("The bound voice channel is gone.").setEphemeral(true).queue();
+            return;
+        }
+        if (!mayManage(e.getMember(), voice)) {
+            e.reply(denial(action + " players through", voice)).setEphemeral(true).queue();
+            return;
+        }
+        String wanted = e.getOption("player", OptionMapping::getAsString);
+        RoomState room = bindings.roomState(b.get().shard());
+        Optional<RoomState.Player> player = room == null ? Optional.empty() : room.players().stream()
+                .filter(p -> p.id().equals(wanted) || p.name().equalsIgnoreCase(wanted)).findFirst();
+        if (player.isEmpty()) {
+            e.reply("There is no player `" + wanted + "` in **" + b.get().displayName() + "** right now.").setEphemeral(true).queue();
+            return;
+        }
+        SignalingServer s = bindings.signaling();
+        if (s == null || !s.sendTo(b.get().shard(), SignalingServer.moderation(action, player.get().id(), e.getUser().getId(),
+                e.getMember().getEffectiveName()))) {
+            e.reply("The world is not connected; nothing was sent.").setEphemeral(true).queue();
+            return;
+        }
+        e.reply("Asked **" + b.get().displayName() + "** to " + action + " " + player.get().name() + ".").setEphemeral(true).queue();
+    }
+
     private void help(SlashCommandInteractionEvent e) {
         e.reply("""
                 `/portal bind shard [voice-channel] [name]` bind a world to a voice channel (Manage Channels needed)
                 `/portal unbind [voice-channel]` unbind it (Manage Channels needed)
                 `/portal status` the world, its players, who is bridged
                 `/portal notify on|off` a direct message when the world here goes from empty to occupied
+                `/portal kick|mute|unmute player` ask the world to do so (Manage Channels needed)
                 `/portal help` this""").setEphemeral(true).queue();
     }
 
     @Override
     public void onCommandAutoCompleteInteraction(CommandAutoCompleteInteractionEvent e) {
-        if (!e.getName().equals(NAME) || !e.getFocusedOption().getName().equals("shard")) return;
+        if (!e.getName().equals(NAME)) return;
         String typed = e.getFocusedOption().getValue().toLowerCase(Locale.ROOT);
         try {
-            List<Command.Choice> choices = shards.list().stream().filter(s -> s.revokedAt() == null)
-                    .map(ShardTokens.Entry::shard).filter(s -> s.toLowerCase(Locale.ROOT).startsWith(typed))
-                    .limit(25).map(s -> new Command.Choice(s, s)).toList();
+            List<Command.Choice> choices = switch (e.getFocusedOption().getName()) {
+                case "shard" -> shards.list().stream().filter(s -> s.revokedAt() == null)
+                        .map(ShardTokens.Entry::shard).filter(s -> s.toLowerCase(Locale.ROOT).startsWith(typed))
+                        .limit(25).map(s -> new Command.Choice(s, s)).toList();
+                case "player" -> players(e).stream().filter(p -> p.name().toLowerCase(Locale.ROOT).startsWith(typed))
+                        .limit(25).map(p -> new Command.Choice(p.name(), p.id())).toList();
+                default -> List.of();
+            };
             e.replyChoices(choices).queue();
         } catch (SQLException ex) {
             e.replyChoices(List.of()).queue();
         }
+    }
+
+    // the players of the world bound where the member asks (their voice channel, or this channel)
+    private List<RoomState.Player> players(CommandAutoCompleteInteractionEvent e) throws SQLException {
+        Optional<Binding> b = Optional.empty();
+        var state = e.getMember() == null ? null : e.getMember().getVoiceState();
+        if (state != null && state.getChannel() != null) b = bindings.store().byVoiceChannel(state.getChannel().getIdLong());
+        if (b.isEmpty()) b = bindings.store().byChannel(e.getChannel().getIdLong()).stream().findFirst();
+        RoomState room = b.map(x -> bindings.roomState(x.shard())).orElse(null);
+        return room == null ? List.of() : room.players();
     }
 
     // the named voice channel, else the one the member is in
