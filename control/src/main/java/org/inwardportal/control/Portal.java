@@ -2,7 +2,9 @@ package org.inwardportal.control;
 
 import java.time.Duration;
 import java.util.List;
+import org.inwardportal.control.api.Announcer;
 import org.inwardportal.control.api.ApiHandler;
+import org.inwardportal.control.api.GithubHook;
 import org.inwardportal.control.api.ApiSecret;
 import org.inwardportal.control.binding.BindingService;
 import org.inwardportal.control.binding.BindingStore;
@@ -64,9 +66,12 @@ public final class Portal implements AutoCloseable {
                 () -> sig[0].server(), metrics.registry());
         this.apiSecret = apiSecret(config);
         int perMinute = config.get(ConfigKeys.API_REQUESTS_PER_MINUTE);
+        Announcer announcer = new Announcer(discord);
+        GithubHook github = config.find(ConfigKeys.API_GITHUB_SECRET)
+                .map(s -> new GithubHook(s, Long.parseLong(config.get(ConfigKeys.API_GITHUB_CHANNEL)))).orElse(null);
         this.http = new OpsHttpServer(config.get(ConfigKeys.HTTP_HOST), config.get(ConfigKeys.HTTP_PORT),
                 new OpsRoutes(() -> self[0].health(), () -> self[0].ready(), metrics::scrape),
-                () -> new ApiHandler(apiSecret, bindings, perMinute));
+                () -> new ApiHandler(apiSecret, bindings, announcer, github, perMinute));
         this.signaling = sig[0] = new SignalingService(config, database, media, bindings.hooks());
         // Bindings open (bots rejoin their voice channels) before shards may connect.
         ActivityStore activity = new ActivityStore(() -> database.dataSource());

@@ -46,7 +46,11 @@ class PortalBindingsTest {
     Path dir;
 
     private Portal start(int requestsPerMinute) throws Exception {
-        Map<String, String> env = new HashMap<>();
+        return start(requestsPerMinute, Map.of());
+    }
+
+    private Portal start(int requestsPerMinute, Map<String, String> more) throws Exception {
+        Map<String, String> env = new HashMap<>(more);
         env.put("PORTAL_DATA_DIR", dir.toString());
         env.put("PORTAL_HTTP_PORT", "0");
         env.put("PORTAL_MEDIA_PORT", "0");
@@ -226,6 +230,86 @@ class PortalBindingsTest {
         } finally {
             portal.stop();
             root.detachAppender(logs);
+        }
+    }
+
+    private static String sign(String secret, String body) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return "sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private Answer github(Portal p, String event, String signature, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.http().localAddress().getPort() + "/api/v1/hooks/github"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").header("X-GitHub-Event", event);
+        if (signature != null) b.header("X-Hub-Signature-256", signature);
+        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(r.statusCode(), r.body().isBlank() ? null : JSON.readTree(r.body()), r);
+    }
+
+    @Test
+    void notifyAndGithubDeliveriesPostInTheirChannelsAndBadOnesAreRefused() throws Exception {
+        long text;
+        Portal first = start(120);
+        try {
+            text = first.discord().standIn().world().channel("world").id(); // the local world keeps its ids across restarts
+        } finally {
+            first.stop();
+        }
+        String hookSecret = "webhook-secret-" + System.nanoTime();
+        Portal portal = start(120, Map.of("PORTAL_API_GITHUB_SECRET", hookSecret, "PORTAL_API_GITHUB_CHANNEL", Long.toString(text)));
+        try {
+            DiscordStandIn d = portal.discord().standIn();
+            String secret = secret();
+            Answer created = call(portal, "POST", "/api/v1/bindings", secret, "application/json", bindingJson(d, "alpha"));
+            String id = created.body().path("id").asText();
+
+            Answer posted = call(portal, "POST", "/api/v1/notify", secret, "application/json",
+                    "{\"binding\":\"" + id + "\",\"text\":\"Server restart at 20:00 @everyone\",\"embed\":{\"title\":\"Maintenance\","
+                            + "\"url\":\"https://example.org/m\",\"fields\":[{\"name\":\"Downtime\",\"value\":\"10 min\",\"inline\":true}]}}");
+            assertThat(posted.status()).as(String.valueOf(posted.body())).isEqualTo(201);
+            JsonNode message = d.channelMessages(text).getLast();
+            assertThat(message.path("content").asText()).isEqualTo("Server restart at 20:00 @everyone");
+            assertThat(message.path("mention_everyone").asBoolean()).as("API text never pings").isFalse();
+            assertThat(message.path("embeds").get(0).path("title").asText()).isEqualTo("Maintenance");
+            assertThat(message.path("embeds").get(0).path("fields").get(0).path("value").asText()).isEqualTo("10 min");
+            Answer byChannel = call(portal, "POST", "/api/v1/notify", secret, "application/json",
+                    "{\"channel\":\"" + text + "\",\"text\":\"plain\"}");
+            assertThat(byChannel.status()).isEqualTo(201);
+            assertError(call(portal, "POST", "/api/v1/notify", secret, "application/json", "{\"text\":\"where?\"}"), 400, "missing_field", "channel");
+            assertError(call(portal, "POST", "/api/v1/notify", secret, "application/json",
+                    "{\"channel\":\"" + text + "\"}"), 400, "missing_field", "text");
+            assertError(call(portal, "POST", "/api/v1/notify", secret, "application/json",
+                    "{\"channel\":\"12345\",\"text\":\"x\"}"), 404, "unknown_channel", "channel");
+            assertError(call(portal, "POST", "/api/v1/notify", secret, "application/json",
+                    "{\"channel\":\"" + text + "\",\"embed\":{\"color\":\"red\",\"title\":\"t\"}}"), 400, "invalid_field", "embed.color");
+            assertError(call(portal, "POST", "/api/v1/notify", null, "application/json", "{\"channel\":\"" + text + "\",\"text\":\"x\"}"),
+                    401, "missing_secret", null);
+
+            String run = "{\"action\":\"completed\",\"repository\":{\"full_name\":\"inward/portal\"},\"workflow_run\":{\"name\":\"CI\","
+                    + "\"conclusion\":\"failure\",\"head_branch\":\"main\",\"html_url\":\"https://github.com/inward/portal/actions/runs/1\"}}";
+            assertThat(github(portal, "workflow_run", sign(hookSecret, run), run).status()).isEqualTo(201);
+            assertThat(d.channelMessages(text).getLast().path("content").asText())
+                    .isEqualTo("❌ **CI** failure on `main` in inward/portal — <https://github.com/inward/portal/actions/runs/1>");
+            String release = "{\"action\":\"published\",\"repository\":{\"full_name\":\"inward/portal\"},"
+                    + "\"release\":{\"tag_name\":\"v1.0\",\"name\":\"v1.0\",\"html_url\":\"https://github.com/inward/portal/releases/v1.0\"}}";
+            assertThat(github(portal, "release", sign(hookSecret, release), release).status()).isEqualTo(201);
+            assertThat(d.channelMessages(text).getLast().path("content").asText()).startsWith("📦 inward/portal released **v1.0**");
+            String deploy = "{\"repository\":{\"full_name\":\"inward/portal\"},\"deployment\":{\"environment\":\"production\"},"
+                    + "\"deployment_status\":{\"state\":\"success\",\"target_url\":\"https://portal.example.org\"}}";
+            assertThat(github(portal, "deployment_status", sign(hookSecret, deploy), deploy).status()).isEqualTo(201);
+            assertThat(d.channelMessages(text).getLast().path("content").asText()).contains("🚀", "**production** succeeded");
+            int before = d.channelMessages(text).size();
+            String queued = run.replace("completed", "requested");
+            assertThat(github(portal, "workflow_run", sign(hookSecret, queued), queued).status()).as("a run that has not finished").isEqualTo(202);
+            assertThat(github(portal, "ping", sign(hookSecret, "{}"), "{}").status()).isEqualTo(200);
+            assertThat(github(portal, "workflow_run", sign("wrong-secret", run), run).status()).isEqualTo(401);
+            assertThat(github(portal, "workflow_run", null, run).body().path("error").path("code").asText()).isEqualTo("bad_signature");
+            assertThat(github(portal, "workflow_run", sign(hookSecret, run), run + " ").status()).as("signature over other bytes").isEqualTo(401);
+            assertThat(github(portal, "workflow_run", sign(hookSecret, "{oops"), "{oops").status()).isEqualTo(400);
+            assertThat(d.channelMessages(text)).hasSize(before);
+        } finally {
+            portal.stop();
         }
     }
 

@@ -48,12 +48,16 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     private final ApiSecret secret;
     private final BindingService bindings;
+    private final Announcer announcer;
+    private final GithubHook github; // null when no webhook secret is configured
     private final RateLimiter perAddress;
     private final RateLimiter perSecret;
 
-    public ApiHandler(ApiSecret secret, BindingService bindings, int requestsPerMinute) {
+    public ApiHandler(ApiSecret secret, BindingService bindings, Announcer announcer, GithubHook github, int requestsPerMinute) {
         this.secret = secret;
         this.bindings = bindings;
+        this.announcer = announcer;
+        this.github = github;
         this.perAddress = new RateLimiter(requestsPerMinute, System::nanoTime);
         this.perSecret = new RateLimiter(requestsPerMinute, System::nanoTime);
     }
@@ -99,8 +103,18 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         String address = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "?";
         String path = path(req);
         limit(perAddress, address);
+        if (path.equals("/api/v1/hooks/github") && github != null) {
+            // GitHub cannot send our bearer secret: the delivery's signature is its authentication
+            if (!req.method().equals(HttpMethod.POST)) throw notAllowed(req, "POST");
+            limit(perSecret, "github");
+            return github(req, address);
+        }
         authenticate(req, address, path);
         limit(perSecret, "secret");
+        if (path.equals("/api/v1/notify")) {
+            if (!req.method().equals(HttpMethod.POST)) throw notAllowed(req, "POST");
+            return notify(req);
+        }
         if (path.equals("/api/v1/bindings")) {
             if (req.method().equals(HttpMethod.GET)) return listBindings();
             if (req.method().equals(HttpMethod.POST)) return createBinding(req);
@@ -194,6 +208,59 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             throw new ApiError(HttpResponseStatus.CONFLICT, "already_bound", e.getMessage());
         }
         return json(HttpResponseStatus.CREATED, describe(b));
+    }
+
+    private FullHttpResponse notify(FullHttpRequest req) throws ApiError, SQLException {
+        JsonNode body = parse(req);
+        String bindingId = text(body, "binding", false);
+        long channelId = snowflake(body, "channel", false);
+        if ((bindingId == null) == (channelId == 0)) {
+            throw new ApiError(HttpResponseStatus.BAD_REQUEST, "missing_field", "name either 'binding' (an id) or 'channel' (a Discord id)", "channel");
+        }
+        if (bindingId != null) {
+            Binding b = bindings.store().byId(bindingId).orElseThrow(() -> noBinding(bindingId));
+            if (b.textChannelId() == null) {
+                throw new ApiError(HttpResponseStatus.BAD_REQUEST, "invalid_field", "binding " + bindingId + " has no text channel", "binding");
+            }
+            channelId = b.textChannelId();
+        }
+        String text = Optional.ofNullable(text(body, "text", false)).orElse("");
+        if (text.length() > 2000) throw new ApiError(HttpResponseStatus.BAD_REQUEST, "invalid_field", "'text' is at most 2000 characters", "text");
+        java.util.List<net.dv8tion.jda.api.entities.MessageEmbed> embeds = body.has("embed")
+                ? java.util.List.of(Embeds.from(body.get("embed"))) : java.util.List.of();
+        if (text.isBlank() && embeds.isEmpty()) throw new ApiError(HttpResponseStatus.BAD_REQUEST, "missing_field", "send 'text', 'embed' or both", "text");
+        long target = channelId;
+        var channel = announcer.channel(target).orElseThrow(() -> new ApiError(HttpResponseStatus.NOT_FOUND, "unknown_channel",
+                "no text channel " + target + " that a bot of the relay can see", bindingId != null ? "binding" : "channel"));
+        String id = post(channel, text, embeds);
+        return json(HttpResponseStatus.CREATED, JSON.createObjectNode().put("posted", id).put("channel", Long.toString(target)));
+    }
+
+    private String post(net.dv8tion.jda.api.entities.channel.concrete.TextChannel channel, String text,
+                        java.util.List<net.dv8tion.jda.api.entities.MessageEmbed> embeds) throws ApiError {
+        try {
+            return announcer.post(channel, text, embeds);
+        } catch (RuntimeException e) {
+            log.warn("API: posting in #{} failed: {}", channel.getName(), e.getMessage());
+            throw new ApiError(HttpResponseStatus.BAD_GATEWAY, "discord_failed", "Discord refused the message: " + e.getMessage());
+        }
+    }
+
+    private FullHttpResponse github(FullHttpRequest req, String address) throws ApiError {
+        byte[] raw = new byte[req.content().readableBytes()];
+        req.content().getBytes(req.content().readerIndex(), raw);
+        if (!github.verify(raw, req.headers().get("X-Hub-Signature-256"))) {
+            log.warn("API: GitHub delivery from {} with a missing or wrong signature", address);
+            throw new ApiError(HttpResponseStatus.UNAUTHORIZED, "bad_signature", "X-Hub-Signature-256 does not match the body");
+        }
+        JsonNode body = parse(req);
+        String event = Optional.ofNullable(req.headers().get("X-GitHub-Event")).orElse("");
+        if (event.equals("ping")) return json(HttpResponseStatus.OK, JSON.createObjectNode().put("pong", true));
+        Optional<String> line = GithubHook.describe(event, body);
+        if (line.isEmpty()) return json(HttpResponseStatus.ACCEPTED, JSON.createObjectNode().put("ignored", event));
+        var channel = announcer.channel(github.channel()).orElseThrow(() -> new ApiError(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                "unknown_channel", "the configured api.github-channel is not a text channel a bot of the relay can see"));
+        return json(HttpResponseStatus.CREATED, JSON.createObjectNode().put("posted", post(channel, line.get(), java.util.List.of())));
     }
 
     private static JsonNode parse(FullHttpRequest req) throws ApiError {

@@ -48,6 +48,12 @@ public final class ConfigKeys {
             ValueTypes.intRange(1, 100_000, "requests per minute"), 120,
             "HTTP API rate limit, per client address and for the secret as a whole (bursts up to the same number); beyond it: 429 with Retry-After.");
 
+    public static final ConfigKey<Secret> API_GITHUB_SECRET = new ConfigKey<>("api.github-secret", ValueTypes.SECRET, null,
+            "The secret of the GitHub webhook that posts to /api/v1/hooks/github (X-Hub-Signature-256 is checked with it). Unset: that route answers 404.");
+
+    public static final ConfigKey<String> API_GITHUB_CHANNEL = new ConfigKey<>("api.github-channel", ValueTypes.SNOWFLAKE, null,
+            "The Discord text channel (id) where CI/CD results from the GitHub webhook are posted.");
+
     public static final ConfigKey<List<Secret>> DISCORD_TOKENS = new ConfigKey<>("discord.tokens", ValueTypes.SECRET_LIST, List.of(),
             "Bot tokens, one per bot (a bot has one voice connection per guild). None: local mode against the built-in Discord stand-in.");
 
@@ -124,7 +130,7 @@ public final class ConfigKeys {
 
     public static final List<ConfigKey<?>> ALL = List.of(
             DATA_DIR, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD, DATABASE_POOL_SIZE,
-            HTTP_HOST, HTTP_PORT, API_SECRET, API_REQUESTS_PER_MINUTE,
+            HTTP_HOST, HTTP_PORT, API_SECRET, API_REQUESTS_PER_MINUTE, API_GITHUB_SECRET, API_GITHUB_CHANNEL,
             DISCORD_TOKENS, DISCORD_MANAGER_ROLES, DISCORD_STATUS_INTERVAL, NOTIFICATIONS_IDLE_WINDOW,
             MEDIA_HOST, MEDIA_PORT, MEDIA_ADDRESSES, MEDIA_CONSENT_TIMEOUT,
             SIGNALING_HOST, SIGNALING_PORT, SIGNALING_MAX_MESSAGE_BYTES, SIGNALING_MESSAGES_PER_SECOND,

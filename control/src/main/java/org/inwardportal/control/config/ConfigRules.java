@@ -14,6 +14,12 @@ final class ConfigRules {
             throw new ConfigException(ConfigKeys.API_SECRET.name() + ": required when http.host (" + host
                     + ") is not a loopback address; set it in the config file or " + ConfigKeys.API_SECRET.envName());
         }
+        if (config.find(ConfigKeys.API_GITHUB_SECRET).isPresent() != config.find(ConfigKeys.API_GITHUB_CHANNEL).isPresent()) {
+            boolean hasSecret = config.find(ConfigKeys.API_GITHUB_SECRET).isPresent();
+            throw new ConfigException((hasSecret ? ConfigKeys.API_GITHUB_CHANNEL : ConfigKeys.API_GITHUB_SECRET).name() + ": required with "
+                    + (hasSecret ? ConfigKeys.API_GITHUB_SECRET : ConfigKeys.API_GITHUB_CHANNEL).name()
+                    + " (the GitHub webhook needs both its secret and the channel to post in)");
+        }
         var cert = config.find(ConfigKeys.SIGNALING_TLS_CERTIFICATE);
         var key = config.find(ConfigKeys.SIGNALING_TLS_KEY);
         if (cert.isPresent() != key.isPresent()) {

@@ -41,6 +41,21 @@ public final class ValueTypes {
 
     public static final ValueType<Integer> PORT = intRange(0, 65535, "port number");
 
+    /** A Discord id: digits (a YAML number is accepted too; ids are kept as text). */
+    public static final ValueType<String> SNOWFLAKE = new ValueType<>() {
+        @Override
+        public String parse(Object raw) {
+            String s = scalar(raw);
+            if (!s.matches("[0-9]{1,20}")) throw new IllegalArgumentException("must be a Discord id (digits), got '" + s + "'");
+            return s;
+        }
+
+        @Override
+        public String describe() {
+            return "Discord id";
+        }
+    };
+
     public static ValueType<Integer> intRange(int min, int max, String what) {
         return new ValueType<>() {
             @Override

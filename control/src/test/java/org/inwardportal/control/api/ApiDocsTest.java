@@ -37,7 +37,8 @@ class ApiDocsTest {
                 .get("properties")).get("error");
         Map<String, Object> code = (Map<String, Object>) ((Map<String, Object>) error.get("properties")).get("code");
         assertThat(new TreeSet<>((List<String>) code.get("enum"))).isEqualTo(codesInSource());
-        assertThat(((Map<String, Object>) api.get("paths")).keySet()).containsExactlyInAnyOrder("/api/v1/bindings", "/api/v1/bindings/{id}");
+        assertThat(((Map<String, Object>) api.get("paths")).keySet()).containsExactlyInAnyOrder("/api/v1/bindings", "/api/v1/bindings/{id}",
+                "/api/v1/notify", "/api/v1/hooks/github");
     }
 
     @Test
