@@ -79,7 +79,11 @@ public final class Portal implements AutoCloseable {
                 new ShardTokens(() -> database.dataSource()), config.get(ConfigKeys.DISCORD_MANAGER_ROLES)),
                 new ChannelBridge(bindings, activity, () -> sig[0].server(), clock, config.get(ConfigKeys.NOTIFICATIONS_IDLE_WINDOW)),
                 new PresenceUpdater(bindings, discord, config.get(ConfigKeys.DISCORD_STATUS_INTERVAL)));
-        this.daemon = new Daemon(List.of(database, media, discord, bindings, commands, signaling, http));
+        List<org.inwardportal.control.lifecycle.Component> components = new java.util.ArrayList<>(
+                List.of(database, media, discord, bindings, commands, signaling, http));
+        config.find(ConfigKeys.URO_URL).ifPresent(url -> components.add(
+                new org.inwardportal.control.binding.UroPoller(java.net.URI.create(url), config.get(ConfigKeys.URO_INTERVAL), bindings)));
+        this.daemon = new Daemon(List.copyOf(components));
         self[0] = daemon;
     }
 

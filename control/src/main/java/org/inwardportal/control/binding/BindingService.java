@@ -40,6 +40,7 @@ public final class BindingService implements Component {
     private final Map<String, LiveBinding> live = new ConcurrentHashMap<>();      // by binding id
     private final Map<String, String> failed = new ConcurrentHashMap<>();         // binding id → why it is not live
     private final Map<String, org.inwardportal.signaling.RoomState> rooms = new ConcurrentHashMap<>(); // shard → its last room.state
+    private final Map<String, UroPoller.Listed> directory = new ConcurrentHashMap<>(); // shard → its shard-directory entry
     private final java.util.List<WorldListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean started;
 
@@ -242,9 +243,46 @@ public final class BindingService implements Component {
         }
     }
 
-    /** The shard's last {@code room.state}, or null. */
+    /**
+     * The world's state: the shard's own last {@code room.state} while it is connected, else what
+     * the shard directory lists (a count, no names), else null.
+     */
     public org.inwardportal.signaling.RoomState roomState(String shard) {
-        return rooms.get(shard);
+        org.inwardportal.signaling.RoomState own = rooms.get(shard);
+        if (own != null && (shardConnected(shard) || !directory.containsKey(shard))) return own;
+        UroPoller.Listed l = directory.get(shard);
+        return l == null ? own : fromDirectory(l);
+    }
+
+    private static org.inwardportal.signaling.RoomState fromDirectory(UroPoller.Listed l) {
+        return new org.inwardportal.signaling.RoomState(l.name(), l.map(), List.of(), l.currentUsers());
+    }
+
+    /** The most players the directory says the world takes, or 0 when unknown. */
+    public int maxPlayers(String shard) {
+        UroPoller.Listed l = directory.get(shard);
+        return l == null ? 0 : l.maxUsers();
+    }
+
+    /** Whether the world is live: its shard is connected, or the shard directory lists it. */
+    public boolean worldLive(String shard) {
+        return shardConnected(shard) || directory.containsKey(shard);
+    }
+
+    /** The shard directory's latest list: counts for bound worlds that do not report their own. */
+    void directory(List<UroPoller.Listed> listed) throws SQLException {
+        for (Binding b : store.all()) {
+            UroPoller.Listed l = listed.stream().filter(x -> UroPoller.names(x, b)).findFirst().orElse(null);
+            org.inwardportal.signaling.RoomState before = roomState(b.shard());
+            if (l == null) directory.remove(b.shard());
+            else directory.put(b.shard(), l);
+            if (shardConnected(b.shard()) && rooms.containsKey(b.shard())) continue; // its own reports win
+            org.inwardportal.signaling.RoomState after = l != null ? fromDirectory(l)
+                    : before != null ? new org.inwardportal.signaling.RoomState(before.world(), before.map(), List.of(), 0) : null;
+            if (after != null && (before == null || before.count() != after.count())) {
+                listeners.forEach(x -> x.roomState(b, before, after));
+            }
+        }
     }
 
     /** The signaling server, once started (null before). */

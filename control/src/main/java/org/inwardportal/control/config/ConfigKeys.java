@@ -68,6 +68,12 @@ public final class ConfigKeys {
             ValueTypes.DURATION_TYPE, Duration.ofMinutes(60),
             "How long a bound world must have been empty before its next player brings an 'is open' notice (and DMs) again.");
 
+    public static final ConfigKey<String> URO_URL = new ConfigKey<>("uro.url", ValueTypes.TEXT, null,
+            "Base URL of a Uro-style shard directory (GET {url}/api/v1/shards) to take player counts from, for worlds that do not report room.state.");
+
+    public static final ConfigKey<Duration> URO_INTERVAL = new ConfigKey<>("uro.interval", ValueTypes.DURATION_TYPE, Duration.ofSeconds(30),
+            "How often the shard directory is polled.");
+
     public static final ConfigKey<String> MEDIA_HOST = new ConfigKey<>("media.host", ValueTypes.HOST, "127.0.0.1",
             "Address the WebRTC endpoint's UDP socket binds to. 0.0.0.0 serves every interface.");
 
@@ -131,7 +137,7 @@ public final class ConfigKeys {
     public static final List<ConfigKey<?>> ALL = List.of(
             DATA_DIR, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD, DATABASE_POOL_SIZE,
             HTTP_HOST, HTTP_PORT, API_SECRET, API_REQUESTS_PER_MINUTE, API_GITHUB_SECRET, API_GITHUB_CHANNEL,
-            DISCORD_TOKENS, DISCORD_MANAGER_ROLES, DISCORD_STATUS_INTERVAL, NOTIFICATIONS_IDLE_WINDOW,
+            DISCORD_TOKENS, DISCORD_MANAGER_ROLES, DISCORD_STATUS_INTERVAL, NOTIFICATIONS_IDLE_WINDOW, URO_URL, URO_INTERVAL,
             MEDIA_HOST, MEDIA_PORT, MEDIA_ADDRESSES, MEDIA_CONSENT_TIMEOUT,
             SIGNALING_HOST, SIGNALING_PORT, SIGNALING_MAX_MESSAGE_BYTES, SIGNALING_MESSAGES_PER_SECOND,
             SIGNALING_CONNECTIONS_PER_ADDRESS, SIGNALING_IDLE_TIMEOUT, SIGNALING_HELLO_TIMEOUT,

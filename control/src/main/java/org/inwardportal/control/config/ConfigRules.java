@@ -20,6 +20,11 @@ final class ConfigRules {
                     + (hasSecret ? ConfigKeys.API_GITHUB_SECRET : ConfigKeys.API_GITHUB_CHANNEL).name()
                     + " (the GitHub webhook needs both its secret and the channel to post in)");
         }
+        var uro = config.find(ConfigKeys.URO_URL);
+        if (uro.isPresent() && !uro.get().matches("https?://[^\\s/]+(/\\S*)?")) {
+            throw ConfigException.forKey(ConfigKeys.URO_URL.name(), "must be an http:// or https:// URL, got '" + uro.get() + "'",
+                    config.sourceOf(ConfigKeys.URO_URL));
+        }
         var cert = config.find(ConfigKeys.SIGNALING_TLS_CERTIFICATE);
         var key = config.find(ConfigKeys.SIGNALING_TLS_KEY);
         if (cert.isPresent() != key.isPresent()) {

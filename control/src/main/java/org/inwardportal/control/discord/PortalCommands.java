@@ -190,13 +190,14 @@ public final class PortalCommands extends ListenerAdapter {
         if (problem != null) s.append(" (").append(problem).append(")");
         s.append("\nWorld: ");
         RoomState room = bindings.roomState(b.shard());
-        if (!bindings.shardConnected(b.shard())) {
+        if (!bindings.worldLive(b.shard())) {
             s.append("not connected");
         } else if (room == null) {
             s.append("connected");
         } else {
+            int max = bindings.maxPlayers(b.shard());
             s.append(room.world()).append(room.map() != null ? " (" + room.map() + ")" : "").append(", ")
-                    .append(room.count()).append(room.count() == 1 ? " player" : " players");
+                    .append(room.count()).append(max > 0 ? "/" + max : "").append(room.count() == 1 && max == 0 ? " player" : " players");
             if (!room.players().isEmpty()) {
                 s.append(": ").append(room.players().stream().limit(20).map(RoomState.Player::name).collect(Collectors.joining(", ")));
             }

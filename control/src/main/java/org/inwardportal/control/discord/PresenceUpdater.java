@@ -72,7 +72,7 @@ public final class PresenceUpdater implements BindingService.WorldListener, Auto
         int worlds = 0;
         try {
             for (Binding b : bindings.store().all()) {
-                if (!bindings.shardConnected(b.shard())) continue;
+                if (!bindings.worldLive(b.shard())) continue;
                 worlds++;
                 RoomState r = bindings.roomState(b.shard());
                 if (r != null) players += r.count();

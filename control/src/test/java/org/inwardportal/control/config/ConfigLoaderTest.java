@@ -155,6 +155,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void webhookAndDirectorySettingsAreCheckedTogether() throws Exception {
+        assertThat(errorOf(null, Map.of("PORTAL_API_GITHUB_SECRET", "s3cret")))
+                .isEqualTo("api.github-channel: required with api.github-secret (the GitHub webhook needs both its secret and the channel to post in)");
+        assertThat(errorOf(null, Map.of("PORTAL_API_GITHUB_CHANNEL", "123")))
+                .startsWith("api.github-secret: required with api.github-channel");
+        assertThat(errorOf(null, Map.of("PORTAL_API_GITHUB_SECRET", "s3cret", "PORTAL_API_GITHUB_CHANNEL", "#general")))
+                .isEqualTo("api.github-channel: must be a Discord id (digits), got '#general' (from PORTAL_API_GITHUB_CHANNEL)");
+        assertThat(errorOf(null, Map.of("PORTAL_URO_URL", "ftp://uro.example.org")))
+                .isEqualTo("uro.url: must be an http:// or https:// URL, got 'ftp://uro.example.org' (from PORTAL_URO_URL)");
+        Config ok = ConfigLoader.load(null, Map.of("PORTAL_URO_URL", "https://uro.example.org/", "PORTAL_API_GITHUB_SECRET", "s3cret",
+                "PORTAL_API_GITHUB_CHANNEL", "123"));
+        assertThat(ok.get(ConfigKeys.URO_URL)).isEqualTo("https://uro.example.org/");
+        assertThat(ok.get(ConfigKeys.API_GITHUB_CHANNEL)).isEqualTo("123");
+    }
+
+    @Test
     void discordTokensFromAYamlListOrACommaSeparatedVariable() throws Exception {
         Config fromFile = ConfigLoader.load(yaml("discord:\n  tokens:\n    - tok.one\n    - tok.two\n"), Map.of());
         assertThat(fromFile.get(ConfigKeys.DISCORD_TOKENS)).extracting(Secret::reveal).containsExactly("tok.one", "tok.two");
