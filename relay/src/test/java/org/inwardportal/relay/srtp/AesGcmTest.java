@@ -61,4 +61,66 @@ class AesGcmTest {
             assertThat(ours.open(iv, aad, 0, aad.length, b, 0, plain.length)).isFalse();
         }
     }
+
+    @Test
+    void truncatedTagsAreTheLeftmostBytesOfTheFullTagAndAreChecked() throws Exception {
+        Random r = new Random(11);
+        for (int i = 0; i < 200; i++) {
+            byte[] key = new byte[16];
+            byte[] iv = new byte[12];
+            byte[] aad = new byte[r.nextInt(20)];
+            byte[] plain = new byte[r.nextInt(400)];
+            r.nextBytes(key);
+            r.nextBytes(iv);
+            r.nextBytes(aad);
+            r.nextBytes(plain);
+            Cipher jdk = Cipher.getInstance("AES/GCM/NoPadding");
+            jdk.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, iv));
+            jdk.updateAAD(aad);
+            byte[] full = jdk.doFinal(plain);
+            AesGcm ours = new AesGcm(key);
+            byte[] b = Arrays.copyOf(plain, plain.length + 8 + 4);
+            b[plain.length + 8] = 0x55; // bytes after the 8-byte tag are not touched
+            ours.seal(iv, aad, 0, aad.length, b, 0, plain.length, 8);
+            assertThat(Arrays.copyOf(b, plain.length + 8)).isEqualTo(Arrays.copyOf(full, plain.length + 8));
+            assertThat(b[plain.length + 8]).isEqualTo((byte) 0x55);
+            byte[] copy = b.clone();
+            assertThat(ours.open(iv, aad, 0, aad.length, b, 0, plain.length, 8)).isTrue();
+            assertThat(Arrays.copyOf(b, plain.length)).isEqualTo(plain);
+            copy[plain.length + r.nextInt(8)] ^= (byte) (1 << r.nextInt(8));
+            assertThat(ours.open(iv, aad, 0, aad.length, copy, 0, plain.length, 8)).isFalse();
+        }
+    }
+
+    @Test
+    void inputsLongerThanOneKeystreamBufferAgreeWithTheJdk() throws Exception {
+        Random r = new Random(12);
+        for (int len : new int[] {1631, 1632, 1633, 4000, 70_001}) {
+            byte[] key = new byte[16];
+            byte[] iv = new byte[12];
+            byte[] plain = new byte[len];
+            r.nextBytes(key);
+            r.nextBytes(iv);
+            r.nextBytes(plain);
+            Cipher jdk = Cipher.getInstance("AES/GCM/NoPadding");
+            jdk.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, iv));
+            byte[] expected = jdk.doFinal(plain);
+            byte[] b = Arrays.copyOf(plain, len + 16);
+            AesGcm ours = new AesGcm(key);
+            ours.seal(iv, new byte[0], 0, 0, b, 0, len);
+            assertThat(b).as("length %d", len).isEqualTo(expected);
+            assertThat(ours.open(iv, new byte[0], 0, 0, b, 0, len)).isTrue();
+            assertThat(Arrays.copyOf(b, len)).isEqualTo(plain);
+        }
+    }
+
+    @Test
+    void tagLengthsOutsideOneToSixteenAreRefused() {
+        AesGcm gcm = new AesGcm(new byte[16]);
+        byte[] b = new byte[64];
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> gcm.seal(new byte[12], b, 0, 0, b, 0, 16, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> gcm.open(new byte[12], b, 0, 0, b, 0, 16, 17))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }
