@@ -14,6 +14,9 @@ import org.inwardportal.control.discord.ChannelBridge;
 import org.inwardportal.control.discord.CommandsService;
 import org.inwardportal.control.discord.PortalCommands;
 import org.inwardportal.control.discord.PresenceUpdater;
+import org.inwardportal.control.discord.SpectatorLinks;
+import org.inwardportal.control.binding.WorldStats;
+import org.inwardportal.control.binding.WorldStatsStore;
 import org.inwardportal.control.tokens.ShardTokens;
 import org.inwardportal.control.config.ConfigKeys;
 import org.inwardportal.control.discord.DiscordService;
@@ -41,6 +44,7 @@ public final class Portal implements AutoCloseable {
     private final ApiSecret apiSecret;
     private final OpsHttpServer http;
     private final Daemon daemon;
+    private final WorldStats stats;
 
     public Portal(Config config) {
         this(config, java.time.Clock.systemUTC());
@@ -73,14 +77,18 @@ public final class Portal implements AutoCloseable {
                 new OpsRoutes(() -> self[0].health(), () -> self[0].ready(), metrics::scrape),
                 () -> new ApiHandler(apiSecret, bindings, announcer, github, perMinute));
         this.signaling = sig[0] = new SignalingService(config, database, media, bindings.hooks());
-        // Bindings open (bots rejoin their voice channels) before shards may connect.
         ActivityStore activity = new ActivityStore(() -> database.dataSource());
+        SpectatorLinks links = new SpectatorLinks(() -> config.find(ConfigKeys.HTTP_PUBLIC_URL).orElseGet(() ->
+                "http://" + config.get(ConfigKeys.HTTP_HOST) + ":" + http.localAddress().getPort()));
+        this.stats = new WorldStats(bindings, new WorldStatsStore(() -> database.dataSource()), clock, Duration.ofSeconds(30));
         CommandsService commands = new CommandsService(discord, new PortalCommands(bindings, activity,
-                new ShardTokens(() -> database.dataSource()), config.get(ConfigKeys.DISCORD_MANAGER_ROLES)),
-                new ChannelBridge(bindings, activity, () -> sig[0].server(), clock, config.get(ConfigKeys.NOTIFICATIONS_IDLE_WINDOW)),
+                new ShardTokens(() -> database.dataSource()), config.get(ConfigKeys.DISCORD_MANAGER_ROLES), links, stats.store(), clock),
+                new ChannelBridge(bindings, activity, () -> sig[0].server(), clock, config.get(ConfigKeys.NOTIFICATIONS_IDLE_WINDOW), links),
                 new PresenceUpdater(bindings, discord, config.get(ConfigKeys.DISCORD_STATUS_INTERVAL)));
+        // HTTP first (health and readiness while the rest starts; spectator links need its port); bindings open
+        // (bots rejoin their voice channels) before shards may connect.
         List<org.inwardportal.control.lifecycle.Component> components = new java.util.ArrayList<>(
-                List.of(database, media, discord, bindings, commands, signaling, http));
+                List.of(database, http, media, discord, bindings, stats, commands, signaling));
         config.find(ConfigKeys.URO_URL).ifPresent(url -> components.add(
                 new org.inwardportal.control.binding.UroPoller(java.net.URI.create(url), config.get(ConfigKeys.URO_INTERVAL), bindings)));
         this.daemon = new Daemon(List.copyOf(components));
@@ -106,6 +114,10 @@ public final class Portal implements AutoCloseable {
 
     public Duration shutdownTimeout() {
         return config.get(ConfigKeys.SHUTDOWN_TIMEOUT);
+    }
+
+    public WorldStats stats() {
+        return stats;
     }
 
     public Daemon daemon() {

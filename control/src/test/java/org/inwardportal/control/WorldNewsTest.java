@@ -259,6 +259,133 @@ class WorldNewsTest {
     }
 
     @Test
+    void theTopicCarriesTheSpectatorLinkAndRemovingItPausesBridgingUntilItIsBack() throws Exception {
+        String link = "/watch/b/" + binding.id();
+        await(() -> d.world().channel(text.id()).orElseThrow().topic() != null && d.world().channel(text.id()).orElseThrow().topic().contains(link));
+        EmulatedMember ann = d.addMember("Ann");
+        ann.joinVoice(d.world().channel("World"));
+        awaitWorldHeardBy(ann, 0); // bridging runs (Ann's first rounds may go before her voice connection is up)
+
+        d.setTopic(text.id(), "just chat here");
+        await(() -> portal.bindings().paused(binding.id()));
+        await(() -> posted().stream().anyMatch(p -> p.contains("is paused: its spectator link is not in")));
+        assertThat(worldFramesHeardBy(ann, 100)).as("paused: no world audio in Discord").isZero();
+        shard.chat("p1", "Ana", "anyone there?");
+        Thread.sleep(300);
+        assertThat(posted()).noneMatch(p -> p.contains("anyone there?"));
+
+        d.setTopic(text.id(), "back: Watch " + "http://127.0.0.1:" + portal.http().localAddress().getPort() + link);
+        await(() -> !portal.bindings().paused(binding.id()));
+        await(() -> posted().stream().anyMatch(p -> p.contains("resumed")));
+        awaitWorldHeardBy(ann, 200);
+    }
+
+    /** Rounds of 20 frames until Ann hears more than 10 of one. */
+    private void awaitWorldHeardBy(EmulatedMember ann, int from) throws Exception {
+        long deadline = System.nanoTime() + T.toNanos();
+        int heard;
+        while ((heard = worldFramesHeardBy(ann, from)) <= 10) {
+            if (System.nanoTime() > deadline) throw new AssertionError("world audio not heard in Discord: " + heard + " of 20 frames");
+            from += 20;
+        }
+    }
+
+    /** The shard sends 20 frames; how many of them Ann heard. */
+    private int worldFramesHeardBy(EmulatedMember ann, int from) throws Exception {
+        ann.clearHeard();
+        for (int i = from; i < from + 20; i++) {
+            shard.peer().sendOpus(0xABC, i, 960L * i, ("\u00fcw#" + i).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), 10);
+            Thread.sleep(20);
+        }
+        Thread.sleep(300);
+        return (int) ann.heard().stream().filter(h -> new String(h.opus(), java.nio.charset.StandardCharsets.ISO_8859_1).startsWith("\u00fcw#")).count();
+    }
+
+    @Test
+    void invitesArePersonalSignedAndExpireInADay() throws Exception {
+        EmulatedMember ann = d.addMember("Ann");
+        Interaction i = null;
+        long deadline = System.nanoTime() + T.toNanos();
+        while (i == null) {
+            try {
+                i = ann.slash(text, "portal", "invite", Map.of());
+            } catch (IllegalStateException notYetRegistered) {
+                if (System.nanoTime() > deadline) throw notYetRegistered;
+                Thread.sleep(50);
+            }
+        }
+        i.awaitResponse(1, T);
+        assertThat(i.ephemeral()).isTrue();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/watch/(\\S+)").matcher(i.replyText());
+        assertThat(m.find()).as(i.replyText()).isTrue();
+        assertThat(Integer.parseInt(m.group(1))).isEqualTo(portal.http().localAddress().getPort());
+        var invite = portal.signaling().server().invites().verify(m.group(2)).orElseThrow();
+        assertThat(invite.binding()).isEqualTo(binding.id());
+        assertThat(invite.viewerId()).isEqualTo(Long.toString(ann.id()));
+        assertThat(invite.viewerName()).isEqualTo("Ann");
+        assertThat(Duration.between(Instant.now(), invite.expires())).isBetween(Duration.ofHours(23), Duration.ofHours(24));
+        assertThat(portal.signaling().server().invites().verify(m.group(2).substring(0, m.group(2).length() - 2) + "xx")).as("forged").isEmpty();
+    }
+
+    @Test
+    void statsCountSessionsPeakPlayersAndAudioPerDayAndForgetOldDays() throws Exception {
+        EmulatedMember ann = d.addMember("Ann");
+        ann.joinVoice(d.world().channel("World"));
+        report(Map.of("p1", "Ana", "p2", "Bo"));
+        report(Map.of("p1", "Ana", "p2", "Bo", "p3", "Cy"));
+        report(Map.of());
+        report(Map.of("p4", "Di"));
+        // one second of world audio; Ann talks for one second
+        for (int i = 0; i < 50; i++) {
+            shard.peer().sendOpus(0xABC, i, 960L * i, new byte[] {(byte) 0xFC, 1, 2}, 10);
+            Thread.sleep(20);
+        }
+        List<byte[]> words = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) words.add(new byte[] {(byte) 0xFC, 3, 4, (byte) i});
+        ann.speak(words).get(T.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        var p = portal.bindings().liveOf(binding.id()).orElseThrow().pipeline();
+        try {
+            await(() -> p.framesFromShard() >= 50 && p.framesFromDiscord() >= 50);
+        } catch (AssertionError e) {
+            throw new AssertionError("frames from the shard " + p.framesFromShard() + ", from Discord " + p.framesFromDiscord(), e);
+        }
+        portal.stats().sample();
+        portal.stats().sample(); // nothing new: adds nothing
+
+        java.time.LocalDate today = java.time.LocalDate.of(2026, 11, 21);
+        var t = portal.stats().store().totals(binding.id(), today, today);
+        assertThat(t.sessions()).isEqualTo(2);
+        assertThat(t.peakPlayers()).isEqualTo(3);
+        assertThat(t.worldAudioMs()).isEqualTo(p.framesFromShard() * 20).isGreaterThanOrEqualTo(1000);
+        assertThat(t.discordAudioMs()).isEqualTo(p.framesFromDiscord() * 20).isGreaterThanOrEqualTo(1000);
+
+        Interaction week = slashWhenRegistered(ann, "stats", Map.of());
+        week.awaitResponse(1, T);
+        assertThat(week.replyText()).contains("Lobby World").contains("last 7 days").contains("2 sessions").contains("peak 3 players")
+                .contains("Discord voices under a minute into the world");
+
+        clock.advance(Duration.ofDays(8)); // the day falls out of the default week, not out of 30 days
+        Interaction later = slashWhenRegistered(ann, "stats", Map.of());
+        later.awaitResponse(1, T);
+        assertThat(later.replyText()).contains("0 sessions").contains("peak 0 players");
+        Interaction month = slashWhenRegistered(ann, "stats", Map.of("days", 30));
+        month.awaitResponse(1, T);
+        assertThat(month.replyText()).contains("last 30 days").contains("2 sessions").contains("peak 3 players");
+    }
+
+    private Interaction slashWhenRegistered(EmulatedMember m, String sub, Map<String, Object> options) throws Exception {
+        long deadline = System.nanoTime() + T.toNanos();
+        while (true) {
+            try {
+                return m.slash(text, "portal", sub, options);
+            } catch (IllegalStateException notYetRegistered) {
+                if (System.nanoTime() > deadline) throw notYetRegistered;
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    @Test
     void aDeletedTextChannelRemovesItsBinding() throws Exception {
         d.deleteChannel(text.id());
         await(() -> {

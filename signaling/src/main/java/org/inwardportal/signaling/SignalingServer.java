@@ -192,6 +192,11 @@ public final class SignalingServer implements AutoCloseable {
         return true;
     }
 
+    /** The invites viewers are let in with (null until set). */
+    public Invites invites() {
+        return invites;
+    }
+
     /** Enables spectators: {@code hello} with {@code role: "viewer"} and an invite signed with this key. */
     public void invites(Invites invites) {
         this.invites = invites;

@@ -318,6 +318,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         ObjectNode live = o.putObject("live");
         Optional<LiveBinding> l = bindings.liveOf(b.id());
         live.put("voice", l.map(x -> x.link().state().name().toLowerCase(Locale.ROOT)).orElse("closed"));
+        live.put("paused", bindings.paused(b.id()));
         String problem = bindings.problem(b.id());
         if (problem != null) live.put("problem", problem);
         return o;

@@ -57,6 +57,10 @@ public final class BindingService implements Component {
         /** A binding was removed. */
         default void removed(String bindingId) {
         }
+
+        /** A binding was made (not called for bindings opened again at start). */
+        default void created(Binding b) {
+        }
     }
 
     public void addListener(WorldListener l) {
@@ -122,7 +126,22 @@ public final class BindingService implements Component {
         log.info("binding {} created: shard {} ↔ voice channel {} in guild {} (by {})", b.id(), b.shard(), b.voiceChannelId(),
                 b.guildId(), b.createdBy());
         open(b);
+        listeners.forEach(x -> x.created(b));
         return b;
+    }
+
+    /** Pauses (true) or resumes a binding's audio both ways, and keeps that in the store; false if it is not live. */
+    public boolean pause(String bindingId, boolean pause) throws SQLException {
+        LiveBinding l = live.get(bindingId);
+        if (l == null) return false;
+        store.paused(bindingId, pause, java.time.Instant.now());
+        l.pipeline().paused(pause);
+        return true;
+    }
+
+    public boolean paused(String bindingId) {
+        LiveBinding l = live.get(bindingId);
+        return l != null && l.pipeline().paused();
     }
 
     /** Closes and deletes a binding; false if there was none. */
@@ -151,13 +170,15 @@ public final class BindingService implements Component {
     private void open(Binding b) {
         try {
             int ssrc = random.nextInt() | 1; // never 0
+            boolean paused = store.paused(b.id());
             LiveBinding l = new LiveBinding(b.id(), media.endpoint(), ssrc, b.toShard(),
                     (sink, source) -> discord.bots().link(b.guildId(), events(b), sink, source),
                     shardChannel(b.shard()), registry);
+            if (paused) l.pipeline().paused(true);
             live.put(b.id(), l);
             failed.remove(b.id());
             l.join(b.voiceChannelId());
-        } catch (RuntimeException | org.inwardportal.discord.voice.DiscordBots.NoFreeBotException e) {
+        } catch (RuntimeException | SQLException | org.inwardportal.discord.voice.DiscordBots.NoFreeBotException e) {
             failed.put(b.id(), e.getMessage());
             log.warn("binding {} (shard {}) cannot open: {}", b.id(), b.shard(), e.getMessage());
         }

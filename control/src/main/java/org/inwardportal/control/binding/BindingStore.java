@@ -95,11 +95,38 @@ public final class BindingStore {
         }
     }
 
-    /** Deletes a binding; false if there was none. */
+    /** Deletes a binding (and its pause); false if there was none. */
     public boolean delete(String id) throws SQLException {
-        try (Connection c = connect(); PreparedStatement del = c.prepareStatement("DELETE FROM bindings WHERE id = ?")) {
+        try (Connection c = connect(); PreparedStatement del = c.prepareStatement("DELETE FROM bindings WHERE id = ?");
+             PreparedStatement unpause = c.prepareStatement("DELETE FROM binding_pauses WHERE binding_id = ?")) {
+            unpause.setString(1, id);
+            unpause.executeUpdate();
             del.setString(1, id);
             return del.executeUpdate() > 0;
+        }
+    }
+
+    /** Records a binding's bridging as paused or running. */
+    public void paused(String id, boolean paused, java.time.Instant at) throws SQLException {
+        try (Connection c = connect(); PreparedStatement del = c.prepareStatement("DELETE FROM binding_pauses WHERE binding_id = ?")) {
+            del.setString(1, id);
+            del.executeUpdate();
+            if (!paused) return;
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO binding_pauses (binding_id, paused_at) VALUES (?, ?)")) {
+                ins.setString(1, id);
+                ins.setString(2, at.toString());
+                ins.executeUpdate();
+            }
+        }
+    }
+
+    /** Whether a binding's bridging was left paused. */
+    public boolean paused(String id) throws SQLException {
+        try (Connection c = connect(); PreparedStatement q = c.prepareStatement("SELECT 1 FROM binding_pauses WHERE binding_id = ?")) {
+            q.setString(1, id);
+            try (var rs = q.executeQuery()) {
+                return rs.next();
+            }
         }
     }
 

@@ -40,6 +40,9 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> HTTP_PORT = new ConfigKey<>("http.port", ValueTypes.PORT, 8480,
             "Port of the HTTP server. 0 picks a free port (the log line 'http listening' names it).");
 
+    public static final ConfigKey<String> HTTP_PUBLIC_URL = new ConfigKey<>("http.public-url", ValueTypes.TEXT, null,
+            "The relay's HTTP server as people outside reach it (spectator links in topics and invites). Unset: http://<http.host>:<port>.");
+
     public static final ConfigKey<Secret> API_SECRET = new ConfigKey<>("api.secret", ValueTypes.SECRET, null,
             "Shared secret that locks the HTTP API (at least 16 characters). Required when http.host is not loopback; "
                     + "unset on loopback, the relay makes one and keeps it in <data.dir>/api-secret.");
@@ -136,7 +139,7 @@ public final class ConfigKeys {
 
     public static final List<ConfigKey<?>> ALL = List.of(
             DATA_DIR, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD, DATABASE_POOL_SIZE,
-            HTTP_HOST, HTTP_PORT, API_SECRET, API_REQUESTS_PER_MINUTE, API_GITHUB_SECRET, API_GITHUB_CHANNEL,
+            HTTP_HOST, HTTP_PORT, HTTP_PUBLIC_URL, API_SECRET, API_REQUESTS_PER_MINUTE, API_GITHUB_SECRET, API_GITHUB_CHANNEL,
             DISCORD_TOKENS, DISCORD_MANAGER_ROLES, DISCORD_STATUS_INTERVAL, NOTIFICATIONS_IDLE_WINDOW, URO_URL, URO_INTERVAL,
             MEDIA_HOST, MEDIA_PORT, MEDIA_ADDRESSES, MEDIA_CONSENT_TIMEOUT,
             SIGNALING_HOST, SIGNALING_PORT, SIGNALING_MAX_MESSAGE_BYTES, SIGNALING_MESSAGES_PER_SECOND,

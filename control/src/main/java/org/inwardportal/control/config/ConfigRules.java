@@ -20,6 +20,11 @@ final class ConfigRules {
                     + (hasSecret ? ConfigKeys.API_GITHUB_SECRET : ConfigKeys.API_GITHUB_CHANNEL).name()
                     + " (the GitHub webhook needs both its secret and the channel to post in)");
         }
+        var publicUrl = config.find(ConfigKeys.HTTP_PUBLIC_URL);
+        if (publicUrl.isPresent() && !publicUrl.get().matches("https?://[^\\s/]+(/\\S*)?")) {
+            throw ConfigException.forKey(ConfigKeys.HTTP_PUBLIC_URL.name(), "must be an http:// or https:// URL, got '" + publicUrl.get() + "'",
+                    config.sourceOf(ConfigKeys.HTTP_PUBLIC_URL));
+        }
         var uro = config.find(ConfigKeys.URO_URL);
         if (uro.isPresent() && !uro.get().matches("https?://[^\\s/]+(/\\S*)?")) {
             throw ConfigException.forKey(ConfigKeys.URO_URL.name(), "must be an http:// or https:// URL, got '" + uro.get() + "'",

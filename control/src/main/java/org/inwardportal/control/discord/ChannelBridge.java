@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.entities.channel.concrete.TextChannel;
 import net.dv8tion.jda.api.events.channel.ChannelDeleteEvent;
+import net.dv8tion.jda.api.events.channel.update.ChannelUpdateTopicEvent;
 import net.dv8tion.jda.api.events.message.MessageReceivedEvent;
 import net.dv8tion.jda.api.hooks.ListenerAdapter;
 import net.dv8tion.jda.api.utils.messages.MessageCreateBuilder;
@@ -41,11 +42,13 @@ public final class ChannelBridge extends ListenerAdapter implements BindingServi
     private final Supplier<SignalingServer> signaling;
     private final Clock clock;
     private final Duration idleWindow;
+    private final SpectatorLinks links;
     private final Map<String, Boolean> occupied = new ConcurrentHashMap<>(); // binding id → occupied at its last room.state
     private volatile JDA jda;
 
     public ChannelBridge(BindingService bindings, ActivityStore activity, Supplier<SignalingServer> signaling, Clock clock,
-                         Duration idleWindow) {
+                         Duration idleWindow, SpectatorLinks links) {
+        this.links = links;
         this.bindings = bindings;
         this.activity = activity;
         this.signaling = signaling;
@@ -57,6 +60,69 @@ public final class ChannelBridge extends ListenerAdapter implements BindingServi
         this.jda = jda;
         jda.addEventListener(this);
         bindings.addListener(this);
+        // bindings opened at start: a link that came back while the relay was away resumes; a binding that
+        // runs keeps running, and its topic gets the link again if it lost it (e.g. made before topics
+        // carried links); a paused one stays paused (the store remembers, the topic may not)
+        try {
+            for (Binding b : bindings.store().all()) {
+                channel(b).ifPresent(c -> {
+                    if (hasLink(b, c.getTopic())) follow(b, c.getTopic(), true);
+                    else if (!bindings.paused(b.id())) putLink(b, c);
+                });
+            }
+        } catch (SQLException e) {
+            log.warn("cannot check the bound channels' topics: {}", e.getMessage());
+        }
+    }
+
+    // ---- the spectator link in the topic: bridging runs while it is there ----
+
+    @Override
+    public void created(Binding b) {
+        channel(b).ifPresent(c -> putLink(b, c));
+    }
+
+    private static boolean hasLink(Binding b, String topic) {
+        return topic != null && topic.contains(SpectatorLinks.topicPath(b));
+    }
+
+    private void putLink(Binding b, TextChannel c) {
+        String topic = c.getTopic() == null ? "" : c.getTopic();
+        if (hasLink(b, topic)) return;
+        String link = links.topicLink(b);
+        String next = (topic.isBlank() ? "" : topic + " · ") + "Watch " + b.displayName() + ": " + link;
+        if (next.length() > 1024) next = "Watch " + b.displayName() + ": " + link; // Discord's topic limit
+        c.getManager().setTopic(next).queue(ok -> log.info("binding {}: spectator link put in #{}'s topic", b.id(), c.getName()),
+                err -> log.warn("binding {}: cannot put the spectator link in #{}'s topic: {}", b.id(), c.getName(), err.getMessage()));
+    }
+
+    @Override
+    public void onChannelUpdateTopic(ChannelUpdateTopicEvent e) {
+        try {
+            for (Binding b : bindings.store().byChannel(e.getChannel().getIdLong())) {
+                if (b.textChannelId() != null && b.textChannelId() == e.getChannel().getIdLong()) follow(b, e.getNewValue(), true);
+            }
+        } catch (SQLException ex) {
+            log.warn("topic of channel {} changed, not followed: {}", e.getChannel().getId(), ex.getMessage());
+        }
+    }
+
+    // pauses bridging when the topic no longer carries the binding's link, resumes when it does again
+    private void follow(Binding b, String topic, boolean say) {
+        boolean pause = !hasLink(b, topic);
+        try {
+            if (pause == bindings.paused(b.id()) || !bindings.pause(b.id(), pause)) return;
+        } catch (SQLException e) {
+            log.warn("binding {}: bridging not {}: the store failed: {}", b.id(), pause ? "paused" : "resumed", e.getMessage());
+            return;
+        }
+        log.info("binding {}: bridging {} (spectator link {} the topic)", b.id(), pause ? "paused" : "resumed", pause ? "missing from" : "back in");
+        if (say) {
+            channel(b).ifPresent(c -> c.sendMessage(quiet(pause
+                    ? "⏸ Bridging of **" + escape(b.displayName()) + "** is paused: its spectator link is not in this channel's topic. "
+                    + "Put it back to resume: " + links.topicLink(b)
+                    : "▶ Bridging of **" + escape(b.displayName()) + "** resumed.")).queue(ok -> { }, err -> { }));
+        }
     }
 
     // ---- Discord → world ----
@@ -64,6 +130,7 @@ public final class ChannelBridge extends ListenerAdapter implements BindingServi
     @Override
     public void onMessageReceived(MessageReceivedEvent e) {
         if (!e.isFromGuild() || e.getAuthor().isBot() || e.isWebhookMessage()) return;
+        if (isPausedChannel(e.getChannel().getIdLong())) return;
         String text = e.getMessage().getContentDisplay();
         if (text.isBlank()) return;
         try {
@@ -91,9 +158,17 @@ public final class ChannelBridge extends ListenerAdapter implements BindingServi
 
     // ---- world → Discord ----
 
+    private boolean isPausedChannel(long channelId) {
+        try {
+            return bindings.store().byChannel(channelId).stream().anyMatch(b -> bindings.paused(b.id()));
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
     @Override
     public void chat(Binding b, String fromPlayerId, String fromName, String text) {
-        if (!b.chatBridge()) return;
+        if (!b.chatBridge() || bindings.paused(b.id())) return;
         channel(b).ifPresent(c -> c.sendMessage(quiet("**" + escape(fromName) + "** (in " + escape(b.displayName()) + "): "
                 + truncate(text))).queue(ok -> { }, err -> log.warn("world chat not posted in #{}: {}", c.getName(), err.getMessage())));
     }
@@ -130,7 +205,8 @@ public final class ChannelBridge extends ListenerAdapter implements BindingServi
         String players = room.count() + (room.count() == 1 ? " player" : " players")
                 + (room.players().isEmpty() ? "" : " (" + room.players().stream().limit(10).map(p -> escape(p.name()))
                 .collect(Collectors.joining(", ")) + (room.players().size() > 10 ? ", …" : "") + ")");
-        String text = "🌐 **" + escape(b.displayName()) + "** is open: " + players + ". Talk to them in <#" + b.voiceChannelId() + ">.";
+        String text = "🌐 **" + escape(b.displayName()) + "** is open: " + players + ". Talk to them in <#" + b.voiceChannelId() + ">, or watch: "
+                + links.topicLink(b);
         channel(b).ifPresent(c -> c.sendMessage(quiet(text)).queue(ok -> { },
                 err -> log.warn("opening of {} not posted in #{}: {}", b.shard(), c.getName(), err.getMessage())));
         JDA j = jda;

@@ -29,6 +29,7 @@ import org.inwardportal.control.binding.ActivityStore;
 import org.inwardportal.control.binding.Binding;
 import org.inwardportal.control.binding.BindingService;
 import org.inwardportal.control.binding.BindingStore;
+import org.inwardportal.control.binding.WorldStatsStore;
 import org.inwardportal.control.tokens.ShardTokens;
 import org.inwardportal.relay.binding.BindingPipeline;
 import org.inwardportal.signaling.RoomState;
@@ -50,8 +51,18 @@ public final class PortalCommands extends ListenerAdapter {
     private final ActivityStore activity;
     private final ShardTokens shards;
     private final Set<String> managerRoles;
+    private final SpectatorLinks links;
+    private final WorldStatsStore stats;
+    private final java.time.Clock clock;
+    /** How long a personal spectator link works. */
+    static final int MAX_STATS_DAYS = 90;
+    static final java.time.Duration INVITE_VALID_FOR = java.time.Duration.ofHours(24);
 
-    public PortalCommands(BindingService bindings, ActivityStore activity, ShardTokens shards, List<String> managerRoles) {
+    public PortalCommands(BindingService bindings, ActivityStore activity, ShardTokens shards, List<String> managerRoles,
+                          SpectatorLinks links, WorldStatsStore stats, java.time.Clock clock) {
+        this.links = links;
+        this.stats = stats;
+        this.clock = clock;
         this.bindings = bindings;
         this.activity = activity;
         this.shards = shards;
@@ -69,6 +80,10 @@ public final class PortalCommands extends ListenerAdapter {
                         .addOptions(new OptionData(OptionType.CHANNEL, "voice-channel", "Default: the one you are in, or this channel's")
                                 .setChannelTypes(ChannelType.VOICE)),
                 new SubcommandData("status", "The binding here: world, players, who is bridged"),
+                new SubcommandData("stats", "Sessions, peak players and audio carried over the last days")
+                        .addOptions(new OptionData(OptionType.INTEGER, "days", "How many days back, today included (default 7)")
+                                .setRequiredRange(1, MAX_STATS_DAYS)),
+                new SubcommandData("invite", "Your personal, expiring link to watch the world here from a browser"),
                 new SubcommandData("notify", "A direct message when the world here goes from empty to occupied")
                         .addOptions(new OptionData(OptionType.STRING, "state", "on or off", true)
                                 .addChoice("on", "on").addChoice("off", "off")),
@@ -114,6 +129,8 @@ public final class PortalCommands extends ListenerAdapter {
                 case "unbind" -> unbind(e);
                 case "status" -> status(e);
                 case "notify" -> notify(e);
+                case "invite" -> invite(e);
+                case "stats" -> stats(e);
                 case "kick", "mute", "unmute" -> moderate(e, e.getSubcommandName());
                 default -> help(e);
             }
@@ -188,6 +205,7 @@ public final class PortalCommands extends ListenerAdapter {
         s.append("Voice: ").append(bindings.liveOf(b.id()).map(l -> l.link().state().name().toLowerCase(Locale.ROOT)).orElse("closed"));
         String problem = bindings.problem(b.id());
         if (problem != null) s.append(" (").append(problem).append(")");
+        if (bindings.paused(b.id())) s.append("\nBridging paused: the spectator link left the text channel's topic");
         s.append("\nWorld: ");
         RoomState room = bindings.roomState(b.shard());
         if (!bindings.worldLive(b.shard())) {
@@ -221,6 +239,50 @@ public final class PortalCommands extends ListenerAdapter {
         activity.subscribe(b.get().id(), e.getUser().getIdLong(), on);
         e.reply(on ? "You will get a direct message when **" + b.get().displayName() + "** goes from empty to occupied."
                 : "No more direct messages about **" + b.get().displayName() + "**.").setEphemeral(true).queue();
+    }
+
+    private void stats(SlashCommandInteractionEvent e) throws SQLException {
+        Optional<Binding> b = bindingHere(e);
+        if (b.isEmpty()) {
+            e.reply("Nothing is bound here: run it in a bound world's channel.").setEphemeral(true).queue();
+            return;
+        }
+        int days = Optional.ofNullable(e.getOption("days", OptionMapping::getAsInt)).orElse(7);
+        java.time.LocalDate today = java.time.LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC);
+        WorldStatsStore.Totals t = stats.totals(b.get().id(), today.minusDays(days - 1L), today);
+        e.reply("**" + b.get().displayName() + "**, " + (days == 1 ? "today" : "the last " + days + " days") + " (UTC): "
+                + t.sessions() + (t.sessions() == 1 ? " session" : " sessions") + ", peak " + t.peakPlayers()
+                + (t.peakPlayers() == 1 ? " player" : " players") + ", Discord voices " + minutes(t.discordAudioMs())
+                + " into the world, world audio " + minutes(t.worldAudioMs()) + " into Discord.").queue();
+    }
+
+    private static String minutes(long ms) {
+        long min = Math.round(ms / 60_000.0);
+        return ms > 0 && min == 0 ? "under a minute" : min + (min == 1 ? " minute" : " minutes");
+    }
+
+    private void invite(SlashCommandInteractionEvent e) throws SQLException {
+        Optional<Binding> b = bindingHere(e);
+        if (b.isEmpty()) {
+            e.reply("Nothing is bound here: run it in a bound world's channel.").setEphemeral(true).queue();
+            return;
+        }
+        // only members who can see the bound channels get a way in
+        GuildChannel voice = e.getGuild().getVoiceChannelById(b.get().voiceChannelId());
+        GuildChannel text = b.get().textChannelId() == null ? null : e.getGuild().getTextChannelById(b.get().textChannelId());
+        boolean sees = (voice != null && e.getMember().hasAccess(voice)) || (text != null && e.getMember().hasAccess(text));
+        if (!sees) {
+            e.reply("You cannot see **" + b.get().displayName() + "**'s channels, so no link for you.").setEphemeral(true).queue();
+            return;
+        }
+        SignalingServer s = bindings.signaling();
+        if (s == null || s.invites() == null) {
+            e.reply("The relay is not ready to hand out links yet; try again in a moment.").setEphemeral(true).queue();
+            return;
+        }
+        String invite = s.invites().issue(b.get().id(), e.getUser().getId(), e.getMember().getEffectiveName(), INVITE_VALID_FOR);
+        e.reply("Your link to **" + b.get().displayName() + "**, for you only, valid for " + INVITE_VALID_FOR.toHours() + " hours: "
+                + links.personal(invite)).setEphemeral(true).queue();
     }
 
     private void moderate(SlashCommandInteractionEvent e, String action) throws SQLException {
@@ -260,6 +322,8 @@ public final class PortalCommands extends ListenerAdapter {
                 `/portal bind shard [voice-channel] [name]` bind a world to a voice channel (Manage Channels needed)
                 `/portal unbind [voice-channel]` unbind it (Manage Channels needed)
                 `/portal status` the world, its players, who is bridged
+                `/portal stats [days]` sessions, peak players and audio carried, by default over 7 days
+                `/portal invite` your own link to watch the world from a browser (24 hours)
                 `/portal notify on|off` a direct message when the world here goes from empty to occupied
                 `/portal kick|mute|unmute player` ask the world to do so (Manage Channels needed)
                 `/portal help` this""").setEphemeral(true).queue();

@@ -155,6 +155,13 @@ public final class DiscordStandIn implements AutoCloseable {
         voice.requireDave(require);
     }
 
+    /** A member (an admin, say) sets a text channel's topic: CHANNEL_UPDATE to every bot. */
+    public void setTopic(long channelId, String topic) {
+        var channel = world.channel(channelId).orElseThrow();
+        channel.topic = topic;
+        gateway.channelUpdated(channel);
+    }
+
     /** Deletes a channel, as a guild admin would: CHANNEL_DELETE; bots in it are dropped from voice (4014). */
     public void deleteChannel(long channelId) {
         var channel = world.channel(channelId).orElseThrow();

@@ -66,6 +66,7 @@ public final class BindingPipeline implements AutoCloseable {
     private final OpusRing toDiscord = new OpusRing(RING);
     private final OpusRing toShard = new OpusRing(RING);
     private volatile Runnable discordWake = () -> { };
+    private volatile boolean paused;
     private volatile Consumer<List<SpeakerTrack>> tracksChanged = t -> { };
 
     // toward Discord, on the Discord send thread
@@ -83,6 +84,7 @@ public final class BindingPipeline implements AutoCloseable {
     private final Runnable shardTick = this::tickToShard;
 
     private final Counter inFromShard, outToDiscord, inFromDiscord, outToShard;
+    private final Counter dropPausedToDiscord, dropPausedToShard;
     private final Counter dropRingFullToDiscord, dropBacklogToDiscord, dropStaleToDiscord, dropRingFullToShard, dropNoTrack, dropNotConnected;
     private final Timer latencyToDiscord, latencyToShard, mixTimeToDiscord, mixTimeToShard;
 
@@ -115,6 +117,8 @@ public final class BindingPipeline implements AutoCloseable {
         dropRingFullToDiscord = drops(registry, binding, "to_discord", "ring_full");
         dropBacklogToDiscord = drops(registry, binding, "to_discord", "backlog");
         dropStaleToDiscord = drops(registry, binding, "to_discord", "stale");
+        dropPausedToDiscord = drops(registry, binding, "to_discord", "paused");
+        dropPausedToShard = drops(registry, binding, "to_shard", "paused");
         dropRingFullToShard = drops(registry, binding, "to_shard", "ring_full");
         dropNoTrack = drops(registry, binding, "to_shard", "no_track");
         dropNotConnected = drops(registry, binding, "to_shard", "shard_not_connected");
@@ -184,6 +188,25 @@ public final class BindingPipeline implements AutoCloseable {
         return mode;
     }
 
+    /** Stops (true) or resumes bridging: while paused, frames both ways are dropped and counted ({@code paused}). */
+    public void paused(boolean pause) {
+        this.paused = pause;
+    }
+
+    public boolean paused() {
+        return paused;
+    }
+
+    /** Audio frames that came from the shard so far (paused or not). */
+    public long framesFromShard() {
+        return (long) inFromShard.count();
+    }
+
+    /** Audio frames that came from Discord speakers so far, all speakers summed. */
+    public long framesFromDiscord() {
+        return (long) inFromDiscord.count();
+    }
+
     /** True while the way toward Discord mixes: the send thread must then ask every 20 ms. Send thread only. */
     public boolean mixingTowardDiscord() {
         return discordStream.mixing();
@@ -201,6 +224,10 @@ public final class BindingPipeline implements AutoCloseable {
             public void onMedia(PeerSession s, MediaFrame f) {
                 if (f.kind != MediaFrame.Kind.AUDIO) return;
                 inFromShard.increment();
+                if (paused) {
+                    dropPausedToDiscord.increment();
+                    return;
+                }
                 if (!toDiscord.offer(f.buffer, f.payloadOffset, f.payloadLength, f.ssrc, f.sequence, f.timestamp, f.arrivalNanos)) {
                     dropRingFullToDiscord.increment();
                     return;
@@ -262,6 +289,10 @@ public final class BindingPipeline implements AutoCloseable {
     /** Discord's receive callback: one speaker's Opus frame toward the shard. */
     public void fromDiscord(long speaker, int sequence, long timestamp, byte[] opus, long arrivalNanos) {
         inFromDiscord.increment();
+        if (paused) {
+            dropPausedToShard.increment();
+            return;
+        }
         if (!toShard.offer(opus, opus.length, speaker, sequence, timestamp, arrivalNanos)) {
             dropRingFullToShard.increment();
             return;
