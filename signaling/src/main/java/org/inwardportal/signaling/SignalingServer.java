@@ -230,6 +230,10 @@ public final class SignalingServer implements AutoCloseable {
         // JSEP allows one offer in flight: tracks asked for meanwhile wait and go in the next offer
         private final List<SdpAnswerer.Track> queuedTracks = new java.util.ArrayList<>();
         private boolean offerOutstanding;
+        // what the offer in flight adds, made again if no answer comes within limits.answerTimeout()
+        private List<SdpAnswerer.Track> offeredTracks = List.of();
+        private java.util.concurrent.ScheduledFuture<?> answerTimer;
+        private int offerAttempts;
         private double tokens;
         private long lastRefill;
         private boolean counted;
@@ -455,7 +459,7 @@ public final class SignalingServer implements AutoCloseable {
                                 "audio", new SdpAnswerer.Track(viewerVideoSsrc() + 1, "world", "audio")), false, hooks.viewerSink(viewer))
                         : endpoint.accept(sdp, hooks.sendingTo(shardId), true, hooks.sinkFor(shardId));
                 send(message("answer").put("sdp", media.answerSdp()));
-                offerOutstanding = false;
+                answered(); // a new session: what the relay offered on the old one is offered again by the binding
                 flushTrackOffers();
             } catch (SdpException e) {
                 error(ErrorCode.BAD_SDP, "sdp", e.getMessage());
@@ -477,7 +481,7 @@ public final class SignalingServer implements AutoCloseable {
             } catch (SdpException e) {
                 error(ErrorCode.BAD_SDP, "sdp", e.getMessage());
             } finally {
-                offerOutstanding = false;
+                answered();
                 flushTrackOffers();
             }
         }
@@ -497,13 +501,42 @@ public final class SignalingServer implements AutoCloseable {
             if (media == null || offerOutstanding || queuedTracks.isEmpty()) return;
             try {
                 String sdp = endpoint.reoffer(media, List.copyOf(queuedTracks));
+                offeredTracks = List.copyOf(queuedTracks);
                 queuedTracks.clear();
                 offerOutstanding = true;
+                offerAttempts++;
+                answerTimer = channel.eventLoop().schedule(this::answerTimedOut, limits.answerTimeout().toMillis(), TimeUnit.MILLISECONDS);
                 send(message("offer").put("sdp", sdp));
             } catch (SdpException e) {
                 queuedTracks.clear();
                 log.warn("cannot offer tracks to shard {}: {}", shardId, e.getMessage());
             }
+        }
+
+        private void answered() {
+            offerOutstanding = false;
+            offeredTracks = List.of();
+            offerAttempts = 0;
+            if (answerTimer != null) answerTimer.cancel(false);
+            answerTimer = null;
+        }
+
+        // The shard did not answer: the offer is made again from the last agreed description, with its
+        // tracks first (an answer to the old one would no longer fit and gets a bad_sdp error).
+        private void answerTimedOut() {
+            if (!offerOutstanding || channel == null || !channel.isActive()) return;
+            answerTimer = null;
+            offerOutstanding = false;
+            queuedTracks.addAll(0, offeredTracks);
+            offeredTracks = List.of();
+            if (offerAttempts >= SignalingLimits.OFFER_ATTEMPTS) {
+                log.warn("shard {} answered none of {} relay offers ({} s each); its tracks are offered again with the next change",
+                        shardId, offerAttempts, limits.answerTimeout().toSeconds());
+                offerAttempts = 0;
+                return;
+            }
+            log.info("shard {} did not answer the relay's offer within {} ms; offering again", shardId, limits.answerTimeout().toMillis());
+            flushTrackOffers();
         }
 
         /** A per-connection SSRC for what the relay sends a viewer (video, and audio at +1). */

@@ -149,6 +149,38 @@ class SignalingServerTest {
     }
 
     @Test
+    void anUnansweredRelayOfferIsMadeAgainWithWhatWasAskedMeanwhileAndGivenUpAfterThreeTries() throws Exception {
+        SignalingLimits d = SignalingLimits.defaults();
+        start(new SignalingLimits(d.maxMessageBytes(), d.messagesPerSecond(), d.connectionsPerAddress(), d.idleTimeout(),
+                d.helloTimeout(), d.authFailureDelay(), Duration.ofMillis(400)));
+        try (WsClient ws = new WsClient(server.port()); LightPeer peer = new LightPeer(loopback)) {
+            ws.hello("alpha", TOKEN);
+            ws.next(T);
+            ws.send(WsClient.JSON.createObjectNode().put("type", "offer").put("sdp", peer.offer()).toString());
+            peer.connect(ws.next(T).path("sdp").asText());
+            connected.get(5, TimeUnit.SECONDS);
+
+            server.offerTracks("alpha", List.of(new SdpAnswerer.Track(0x51, "discord", "speaker-1")));
+            JsonNode first = ws.next(T);
+            assertThat(first.path("sdp").asText()).contains("speaker-1");
+            server.offerTracks("alpha", List.of(new SdpAnswerer.Track(0x52, "discord", "speaker-2")));
+            // no answer: after the timeout the offer comes again, with the track asked for meanwhile
+            JsonNode again = ws.next(T);
+            assertThat(again.path("type").asText()).isEqualTo("offer");
+            assertThat(again.path("sdp").asText()).contains("speaker-1", "speaker-2");
+            assertThat(ws.next(T).path("sdp").asText()).as("third try").contains("speaker-1", "speaker-2");
+            assertThat(ws.poll(Duration.ofMillis(900))).as("given up after three").isNull();
+
+            // the next change offers everything again, and an answer to it is taken
+            server.offerTracks("alpha", List.of(new SdpAnswerer.Track(0x53, "discord", "speaker-3")));
+            JsonNode last = ws.next(T);
+            assertThat(last.path("sdp").asText()).contains("speaker-1", "speaker-2", "speaker-3");
+            ws.send(WsClient.JSON.createObjectNode().put("type", "answer").put("sdp", peer.answerTo(last.path("sdp").asText())).toString());
+            assertThat(ws.poll(Duration.ofMillis(700))).as("answered in time: not offered again").isNull();
+        }
+    }
+
+    @Test
     void wssWithAConfiguredCertificateAndWelcomeWithBindingAndIceServers() throws Exception {
         java.security.KeyPairGenerator gen = java.security.KeyPairGenerator.getInstance("EC");
         gen.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));

@@ -218,6 +218,10 @@ public final class BindingPipeline implements AutoCloseable {
             @Override
             public void onConnected(PeerSession s) {
                 if (endpointPort != null) endpointPort.session(s);
+                // a new session holds only the first track: offer the speakers' tracks again (on the sending thread)
+                if (speakerTracks != null) port.execute(() -> {
+                    if (speakerTracks.newSession()) tracksChanged();
+                });
             }
 
             @Override

@@ -68,6 +68,19 @@ final class SpeakerTracks {
         return null;
     }
 
+    /**
+     * The shard has a new session (it reconnected, or sent a new offer): it holds only the first
+     * track again, so every other one must be offered anew. True if any speaker has a track now.
+     */
+    boolean newSession() {
+        boolean anyone = false;
+        for (Track t : tracks) {
+            if (t.index > 0) t.offered = false;
+            anyone |= t.speaker != -1;
+        }
+        return anyone;
+    }
+
     /** The current assignments; tracks not yet offered to the shard are marked, and from now count as offered. */
     List<Assignment> assignments() {
         List<Assignment> out = new ArrayList<>();

@@ -50,6 +50,28 @@ class BindingPipelineTest {
         sink.onMedia(null, f);
     }
 
+    @Test
+    void aNewShardSessionGetsTheSpeakersTracksOfferedAgain() {
+        java.util.List<java.util.List<BindingPipeline.SpeakerTrack>> changes = new java.util.ArrayList<>();
+        pipeline.onSpeakerTracks(changes::add);
+        long now = System.nanoTime();
+        pipeline.fromDiscord(101, 1, 960, new byte[] {(byte) 0xFC, 1}, now);
+        pipeline.fromDiscord(202, 1, 960, new byte[] {(byte) 0xFC, 2}, now);
+        assertThat(changes).hasSize(2);
+        assertThat(changes.getLast()).extracting(BindingPipeline.SpeakerTrack::speaker, BindingPipeline.SpeakerTrack::newTrack)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(101L, false), org.assertj.core.groups.Tuple.tuple(202L, true));
+        pipeline.fromDiscord(202, 2, 1920, new byte[] {(byte) 0xFC, 3}, now);
+        assertThat(changes).as("a known speaker changes nothing").hasSize(2);
+
+        sink.onConnected(null); // the shard reconnected: its new session holds only the first track
+        assertThat(changes).hasSize(3);
+        assertThat(changes.getLast()).extracting(BindingPipeline.SpeakerTrack::speaker, BindingPipeline.SpeakerTrack::newTrack)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(101L, false), org.assertj.core.groups.Tuple.tuple(202L, true));
+        sink.onConnected(null);
+        assertThat(changes.getLast()).as("offered again after each new session")
+                .extracting(BindingPipeline.SpeakerTrack::newTrack).containsExactly(false, true);
+    }
+
     private double dropped(String reason) {
         return registry.get("relay.binding.dropped").tag("direction", "to_discord").tag("reason", reason).counter().count();
     }
