@@ -64,6 +64,24 @@ public final class Invites {
         }
     }
 
+    /**
+     * True if the invite is genuine (the signature verifies) but has expired: the holder may be told
+     * so and to ask for a new one. A forged or malformed invite is never "expired".
+     */
+    public boolean expired(String invite) {
+        if (invite == null || invite.length() > 2048) return false;
+        int dot = invite.indexOf('.');
+        if (dot <= 0 || dot == invite.length() - 1) return false;
+        try {
+            String payload = invite.substring(0, dot);
+            if (!MessageDigest.isEqual(mac(payload), B64D.decode(invite.substring(dot + 1)))) return false;
+            JsonNode p = SignalingServer.JSON.readTree(B64D.decode(payload));
+            return !clock.instant().isBefore(Instant.ofEpochSecond(p.path("exp").asLong()));
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     private byte[] mac(String payload) {
         try {
             Mac m = Mac.getInstance("HmacSHA256");

@@ -63,8 +63,11 @@ public final class SignalingServer implements AutoCloseable {
         default void roomState(String shardId, RoomState state) {
         }
 
-        /** Where a viewer's media goes (its push-to-talk audio; the SFU subscribes it to the world's video). */
-        default MediaSink viewerSink(Invites.Invite invite) {
+        /**
+         * Where a viewer's media goes (its push-to-talk audio; the SFU subscribes it to the world's
+         * video), given what the relay's answer sends it: {@code video} and {@code audio} tracks.
+         */
+        default MediaSink viewerSink(Invites.Invite invite, Map<String, SdpAnswerer.Track> sending) {
             return MediaSink.DISCARD;
         }
 
@@ -92,6 +95,7 @@ public final class SignalingServer implements AutoCloseable {
     private final EventLoopGroup group = transport.newGroup(1, "signaling");
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final Map<String, Connection> shards = new ConcurrentHashMap<>();
+    private final Audience audience = new Audience();
     private volatile io.netty.handler.ssl.SslContext tls;
     private volatile List<String> iceServers = List.of();
     private Channel server;
@@ -134,10 +138,36 @@ public final class SignalingServer implements AutoCloseable {
      * a relay {@code offer}); false if the shard is not connected. Thread-safe.
      */
     public boolean sendTo(String shardId, ObjectNode message) {
+        // who speaks is news for the world's spectators too
+        if ("speakers".equals(message.path("type").asText())) tellViewersOf(shardId, message);
         Connection c = shards.get(shardId);
         if (c == null || c.channel == null) return false;
         c.channel.eventLoop().execute(() -> c.send(message));
         return true;
+    }
+
+    /** Sends a message to every viewer of a binding; the latest of each type is replayed to viewers who join later. */
+    public void sendToViewers(String binding, ObjectNode message) {
+        audience.tell(binding, message);
+    }
+
+    /** Viewers connected to a binding now. */
+    public int viewers(String binding) {
+        return audience.count(binding);
+    }
+
+    private void tellViewersOf(String shardId, ObjectNode message) {
+        String binding = hooks.bindingOf(shardId);
+        if (binding != null) audience.tell(binding, message);
+    }
+
+    /** What viewers are told of the world: {@code room.state} with its name, map and players. */
+    static ObjectNode roomStateForViewers(RoomState state) {
+        ObjectNode m = message("room.state").put("world", state.world()).put("count", state.count());
+        if (state.map() != null) m.put("map", state.map());
+        var players = m.putArray("players");
+        for (RoomState.Player p : state.players()) players.addObject().put("id", p.id()).put("name", p.name());
+        return m;
     }
 
     /** {@code speakers}: which Discord member is on which track, so the world can place each voice. */
@@ -224,6 +254,7 @@ public final class SignalingServer implements AutoCloseable {
         private InetAddress address;
         private String shardId;
         private Invites.Invite viewer;
+        private final java.util.function.Consumer<ObjectNode> toViewer = m -> channel.eventLoop().execute(() -> send(m));
         private boolean authenticating;
         private final String sessionId = UUID.randomUUID().toString();
         private PeerSession media;
@@ -398,6 +429,7 @@ public final class SignalingServer implements AutoCloseable {
                     .put("binding", viewer.binding()).put("name", viewer.viewerName());
             iceServersInto(welcome);
             send(welcome);
+            audience.join(viewer.binding(), toViewer);
         }
 
         private void authenticated(String shard, boolean ok) {
@@ -422,7 +454,9 @@ public final class SignalingServer implements AutoCloseable {
 
         private void roomState(JsonNode msg) {
             try {
-                hooks.roomState(shardId, RoomState.from(msg));
+                RoomState state = RoomState.from(msg);
+                hooks.roomState(shardId, state);
+                tellViewersOf(shardId, roomStateForViewers(state));
             } catch (RoomState.Invalid e) {
                 error(e.missing ? ErrorCode.MISSING_FIELD : ErrorCode.INVALID_FIELD, e.field, e.getMessage());
             }
@@ -455,8 +489,7 @@ public final class SignalingServer implements AutoCloseable {
             try {
                 if (media != null) endpoint.close(media, "replaced by a new offer");
                 media = viewer != null
-                        ? endpoint.accept(sdp, Map.of("video", new SdpAnswerer.Track(viewerVideoSsrc(), "world", "video"),
-                                "audio", new SdpAnswerer.Track(viewerVideoSsrc() + 1, "world", "audio")), false, hooks.viewerSink(viewer))
+                        ? endpoint.accept(sdp, viewerTracks(), false, hooks.viewerSink(viewer, viewerTracks()))
                         : endpoint.accept(sdp, hooks.sendingTo(shardId), true, hooks.sinkFor(shardId));
                 send(message("answer").put("sdp", media.answerSdp()));
                 answered(); // a new session: what the relay offered on the old one is offered again by the binding
@@ -539,6 +572,12 @@ public final class SignalingServer implements AutoCloseable {
             flushTrackOffers();
         }
 
+        /** What the relay sends a viewer: the world's video and the world's and Discord's audio. */
+        private Map<String, SdpAnswerer.Track> viewerTracks() {
+            return Map.of("video", new SdpAnswerer.Track(viewerVideoSsrc(), "world", "video"),
+                    "audio", new SdpAnswerer.Track(viewerVideoSsrc() + 1, "world", "audio"));
+        }
+
         /** A per-connection SSRC for what the relay sends a viewer (video, and audio at +1). */
         private long viewerVideoSsrc() {
             return (sessionId.hashCode() & 0x0fffffffL) << 1 | 0x10000000L;
@@ -567,6 +606,7 @@ public final class SignalingServer implements AutoCloseable {
                 if (n != null && n.decrementAndGet() <= 0) perAddress.remove(address, n);
             }
             if (shardId != null) shards.remove(shardId, this);
+            if (viewer != null) audience.leave(viewer.binding(), toViewer);
             if (media != null) endpoint.close(media, "signaling connection closed");
             super.channelInactive(ctx);
         }

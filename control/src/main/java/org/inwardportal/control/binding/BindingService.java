@@ -232,6 +232,12 @@ public final class BindingService implements Component {
             }
 
             @Override
+            public MediaSink viewerSink(org.inwardportal.signaling.Invites.Invite invite, Map<String, SdpAnswerer.Track> sending) {
+                LiveBinding l = live.get(invite.binding());
+                return l == null ? MediaSink.DISCARD : l.viewerSink(invite, sending);
+            }
+
+            @Override
             public void roomState(String shardId, org.inwardportal.signaling.RoomState state) {
                 org.inwardportal.signaling.RoomState previous = rooms.get(shardId);
                 bindingOfShard(shardId).ifPresent(b -> listeners.forEach(x -> x.roomState(b, previous, state)));

@@ -13,7 +13,10 @@ import org.inwardportal.discord.voice.VoiceLink;
 import org.inwardportal.relay.binding.BindingPipeline;
 import org.inwardportal.relay.endpoint.MediaEndpoint;
 import org.inwardportal.relay.endpoint.MediaSink;
+import org.inwardportal.relay.endpoint.PeerSession;
 import org.inwardportal.relay.sdp.SdpAnswerer;
+import org.inwardportal.relay.sfu.VideoRoom;
+import org.inwardportal.signaling.Invites;
 import org.inwardportal.signaling.SignalingServer;
 
 /**
@@ -25,6 +28,11 @@ import org.inwardportal.signaling.SignalingServer;
 public final class LiveBinding implements AutoCloseable {
     /** The stream id of everything the relay sends a shard. */
     public static final String STREAM = "discord";
+    /**
+     * Spectators' push-to-talk sources are numbered from here: above every Discord member id
+     * (snowflakes stay below 2^62 until about 2050) and every shard SSRC, so no two sources meet.
+     */
+    static final long FIRST_VIEWER_SOURCE = 1L << 62;
 
     /** How the binding talks to its shard over signaling. */
     public interface ShardChannel {
@@ -59,12 +67,16 @@ public final class LiveBinding implements AutoCloseable {
     private final VoiceLink link;
     private final int toShardSsrc;
     private final ShardChannel shard;
+    private final VideoRoom video;
+    private final java.util.concurrent.atomic.AtomicLong nextViewer = new java.util.concurrent.atomic.AtomicLong(FIRST_VIEWER_SOURCE);
+    private final Map<Long, Invites.Invite> viewers = new java.util.concurrent.ConcurrentHashMap<>(); // by source
 
     public LiveBinding(String id, MediaEndpoint endpoint, int toShardSsrc, BindingPipeline.ToShard mode,
                        LinkOpener opener, ShardChannel shard, MeterRegistry registry) throws DiscordBots.NoFreeBotException {
         this.toShardSsrc = toShardSsrc;
         this.shard = shard;
         this.pipeline = new BindingPipeline(id, endpoint, toShardSsrc, mode, registry);
+        this.video = new VideoRoom(endpoint);
         VoiceLink opened;
         try {
                 opened = opener.open(
@@ -95,6 +107,12 @@ public final class LiveBinding implements AutoCloseable {
         List<SignalingServer.Speaker> who = new ArrayList<>();
         for (BindingPipeline.SpeakerTrack t : tracks) {
             if (t.newTrack()) added.add(new SdpAnswerer.Track(t.ssrc() & 0xFFFFFFFFL, STREAM, t.trackId()));
+            Invites.Invite viewer = viewers.get(t.speaker());
+            if (viewer != null) {
+                // a spectator on push-to-talk: the Discord member the invite was made for, by the name it carries
+                who.add(new SignalingServer.Speaker(viewer.viewerId(), viewer.viewerName(), null, t.trackId()));
+                continue;
+            }
             Speaker s = link.speaker(t.speaker());
             who.add(new SignalingServer.Speaker(Long.toString(s.userId()), s.displayName(), null, t.trackId()));
         }
@@ -102,9 +120,42 @@ public final class LiveBinding implements AutoCloseable {
         shard.speakers(who);
     }
 
-    /** The endpoint sink for the shard's session. */
+    /** The endpoint sink for the shard's session: its audio to the pipeline, its video to the spectators. */
     public MediaSink shardSink() {
-        return pipeline.shardSink();
+        return MediaSink.both(pipeline.shardSink(), video.publisherSink());
+    }
+
+    /**
+     * The endpoint sink for a spectator admitted by {@code invite}, whose answer sends {@code sending}
+     * ({@code video}: the world's video, forwarded by the SFU; {@code audio}: the world and Discord).
+     */
+    public MediaSink viewerSink(Invites.Invite invite, Map<String, SdpAnswerer.Track> sending) {
+        long source = nextViewer.getAndIncrement();
+        SdpAnswerer.Track videoTrack = sending.get("video");
+        SdpAnswerer.Track audioTrack = sending.get("audio");
+        MediaSink audio = audioTrack == null ? MediaSink.DISCARD : pipeline.viewerSink(source, (int) audioTrack.ssrc());
+        MediaSink both = videoTrack == null ? audio : MediaSink.both(video.subscriberSink(videoTrack), audio);
+        // known by name from the connection on (an offer that never connects leaves nothing behind)
+        return MediaSink.both(new MediaSink() {
+            @Override
+            public void onConnected(PeerSession s) {
+                viewers.put(source, invite);
+            }
+
+            @Override
+            public void onMedia(PeerSession s, org.inwardportal.relay.rtp.MediaFrame f) {
+            }
+
+            @Override
+            public void onClosed(PeerSession s, String reason) {
+                viewers.remove(source);
+            }
+        }, both);
+    }
+
+    /** The spectators' video room (forwarding counters, keyframe requests). */
+    public VideoRoom video() {
+        return video;
     }
 
     /** What the relay's answer to the shard sends: one audio track (the mix, or the first speaker). */

@@ -130,6 +130,10 @@ public final class ConfigKeys {
             "text: one readable line per event; json: one JSON object per line, for log shippers.");
 
     public static final ConfigKey<String> LOG_LEVEL = new ConfigKey<>("log.level",
+    public static final ConfigKey<String> SIGNALING_PUBLIC_URL = new ConfigKey<>("signaling.public-url", ValueTypes.TEXT, null,
+            "The signaling WebSocket as browsers outside reach it (the spectator page connects there), e.g. wss://relay.example/signal. "
+                    + "Unset: ws(s)://<the host the page was loaded from>:<signaling.port>/signal.");
+
             ValueTypes.oneOf("error", "warn", "info", "debug", "trace"), "info",
             "Lowest level logged by the relay's own code.");
 
@@ -144,7 +148,7 @@ public final class ConfigKeys {
             MEDIA_HOST, MEDIA_PORT, MEDIA_ADDRESSES, MEDIA_CONSENT_TIMEOUT,
             SIGNALING_HOST, SIGNALING_PORT, SIGNALING_MAX_MESSAGE_BYTES, SIGNALING_MESSAGES_PER_SECOND,
             SIGNALING_CONNECTIONS_PER_ADDRESS, SIGNALING_IDLE_TIMEOUT, SIGNALING_HELLO_TIMEOUT,
-            SIGNALING_TLS_CERTIFICATE, SIGNALING_TLS_KEY, SIGNALING_ICE_SERVERS,
+            SIGNALING_TLS_CERTIFICATE, SIGNALING_TLS_KEY, SIGNALING_ICE_SERVERS, SIGNALING_PUBLIC_URL,
             LOG_FORMAT, LOG_LEVEL,
             SHUTDOWN_TIMEOUT);
 

@@ -50,6 +50,12 @@ public final class OpsHttpServer implements Component {
 
     private final java.util.function.Supplier<io.netty.channel.ChannelHandler> api;
     private io.netty.util.concurrent.EventExecutorGroup apiExecutor;
+    private volatile io.netty.channel.ChannelHandler page;
+
+    /** Serves the spectator page with this (sharable) handler, ahead of the ops routes; call before {@link #start()}. */
+    public void spectatorPage(io.netty.channel.ChannelHandler handler) {
+        this.page = handler;
+    }
 
     @Override
     public String name() {
@@ -72,8 +78,9 @@ public final class OpsHttpServer implements Component {
                                 .addLast("idle", new ReadTimeoutHandler(60, TimeUnit.SECONDS))
                                 .addLast("codec", new HttpServerCodec())
                                 .addLast("keepalive", new HttpServerKeepAliveHandler())
-                                .addLast("aggregate", new JsonErrorAggregator(MAX_REQUEST_BYTES))
-                                .addLast("routes", new OpsHttpHandler(routes));
+                                .addLast("aggregate", new JsonErrorAggregator(MAX_REQUEST_BYTES));
+                        if (page != null) ch.pipeline().addLast("page", page);
+                        ch.pipeline().addLast("routes", new OpsHttpHandler(routes));
                         if (api != null) ch.pipeline().addLast(apiExecutor, "api", api.get());
                     }
                 });

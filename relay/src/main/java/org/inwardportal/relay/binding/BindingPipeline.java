@@ -83,7 +83,11 @@ public final class BindingPipeline implements AutoCloseable {
     private ScheduledFuture<?> shardTicker;
     private final Runnable shardTick = this::tickToShard;
 
-    private final Counter inFromShard, outToDiscord, inFromDiscord, outToShard;
+    // toward spectators (null without an endpoint), and their push-to-talk, on the endpoint's event loop
+    private final ViewerAudio viewerAudio;
+    private final byte[] viewerFrame = new byte[OpusRing.MAX_FRAME];
+
+    private final Counter inFromShard, outToDiscord, inFromDiscord, outToShard, inFromViewers;
     private final Counter dropPausedToDiscord, dropPausedToShard;
     private final Counter dropRingFullToDiscord, dropBacklogToDiscord, dropStaleToDiscord, dropRingFullToShard, dropNoTrack, dropNotConnected;
     private final Timer latencyToDiscord, latencyToShard, mixTimeToDiscord, mixTimeToShard;
@@ -114,6 +118,7 @@ public final class BindingPipeline implements AutoCloseable {
         outToDiscord = frames(registry, binding, "to_discord", "out");
         inFromDiscord = frames(registry, binding, "to_shard", "in");
         outToShard = frames(registry, binding, "to_shard", "out");
+        inFromViewers = frames(registry, binding, "from_viewers", "in");
         dropRingFullToDiscord = drops(registry, binding, "to_discord", "ring_full");
         dropBacklogToDiscord = drops(registry, binding, "to_discord", "backlog");
         dropStaleToDiscord = drops(registry, binding, "to_discord", "stale");
@@ -128,6 +133,8 @@ public final class BindingPipeline implements AutoCloseable {
         mixTimeToShard = mixTime(registry, binding, "to_shard");
         mixingMeters(registry, binding, "to_discord", discordStream);
         if (shardStream != null) mixingMeters(registry, binding, "to_shard", shardStream);
+        viewerAudio = endpointPort == null ? null : new ViewerAudio(endpointPort.endpoint(), port, mixEncoder(), HOLD_NANOS,
+                frames(registry, binding, "to_viewers", "out"));
     }
 
     /** Per-speaker tracks toward the shard, the default. */
@@ -228,6 +235,10 @@ public final class BindingPipeline implements AutoCloseable {
             public void onMedia(PeerSession s, MediaFrame f) {
                 if (f.kind != MediaFrame.Kind.AUDIO) return;
                 inFromShard.increment();
+                // spectators hear the world even while bridging to Discord is paused
+                if (viewerAudio != null && viewerAudio.watched()) {
+                    viewerAudio.frame(f.ssrc, f.buffer, f.payloadOffset, f.payloadLength, f.sequence, f.timestamp, f.arrivalNanos);
+                }
                 if (paused) {
                     dropPausedToDiscord.increment();
                     return;
@@ -313,10 +324,17 @@ public final class BindingPipeline implements AutoCloseable {
             if (shardStream != null) {
                 shardStream.frame(slot.source, slot.data, slot.length, slot.sequence, slot.timestamp, slot.arrivalNanos, now);
             } else {
-                toSpeakerTrack(slot, now);
+                toSpeakerTrack(slot.source, slot.data, slot.length, slot.timestamp, slot.arrivalNanos, now);
+            }
+            if (viewerAudio != null && viewerAudio.watched()) {
+                viewerAudio.frame(slot.source, slot.data, slot.length, slot.sequence, slot.timestamp, slot.arrivalNanos);
             }
             toShard.release();
         }
+        startShardTicker();
+    }
+
+    private void startShardTicker() {
         if (shardStream != null && shardStream.mixing() && shardTicker == null) {
             long first = shardStream.lastFrameNanos() + TimestampRewriter.FRAME_NANOS + TICK_MARGIN_NANOS - System.nanoTime();
             shardTicker = port.every(shardTick, Math.max(0, first), TimestampRewriter.FRAME_NANOS);
@@ -338,22 +356,73 @@ public final class BindingPipeline implements AutoCloseable {
         }
     }
 
-    private void toSpeakerTrack(OpusRing.Slot slot, long now) {
-        SpeakerTracks.Track t = speakerTracks.of(slot.source);
+    private void toSpeakerTrack(long source, byte[] opus, int length, long timestamp, long arrivalNanos, long now) {
+        SpeakerTracks.Track t = speakerTracks.of(source);
         long ts;
         if (t == null) {
-            t = speakerTracks.assign(slot.source, now);
+            t = speakerTracks.assign(source, now);
             if (t == null) {
                 dropNoTrack.increment();
                 return;
             }
-            ts = t.clock.switchTo(slot.timestamp, now);
+            ts = t.clock.switchTo(timestamp, now);
             tracksChanged();
         } else {
-            ts = t.clock.follow(slot.timestamp, now);
+            ts = t.clock.follow(timestamp, now);
         }
         t.lastNanos = now;
-        if (sendToShard(t.ssrc, t.sequence, slot.data, slot.length, ts, slot.arrivalNanos)) t.sequence++;
+        if (sendToShard(t.ssrc, t.sequence, opus, length, ts, arrivalNanos)) t.sequence++;
+    }
+
+    /**
+     * The endpoint sink for a spectator's session: it hears the world and the Discord voices on
+     * {@code audioSsrc}, and its push-to-talk goes into the world and into Discord as source
+     * {@code source} (an id no Discord member or shard stream has: see {@code LiveBinding}).
+     */
+    public MediaSink viewerSink(long source, int audioSsrc) {
+        return new MediaSink() {
+            @Override
+            public void onConnected(PeerSession s) {
+                if (viewerAudio != null) viewerAudio.add(s, audioSsrc);
+            }
+
+            @Override
+            public void onMedia(PeerSession s, MediaFrame f) {
+                if (f.kind == MediaFrame.Kind.AUDIO) fromViewer(source, f);
+            }
+
+            @Override
+            public void onClosed(PeerSession s, String reason) {
+                if (viewerAudio != null) viewerAudio.remove(s);
+            }
+        };
+    }
+
+    /** Spectators watching now (on the endpoint's loop; a value a moment old elsewhere). */
+    public int viewers() {
+        return viewerAudio == null ? 0 : viewerAudio.viewers();
+    }
+
+    // on the endpoint's loop, like the shard's frames: the same single producer of the ring toward Discord,
+    // and the thread that sends toward the shard
+    private void fromViewer(long source, MediaFrame f) {
+        inFromViewers.increment();
+        if (paused) {
+            dropPausedToDiscord.increment();
+        } else if (toDiscord.offer(f.buffer, f.payloadOffset, f.payloadLength, source, f.sequence, f.timestamp, f.arrivalNanos)) {
+            discordWake.run();
+        } else {
+            dropRingFullToDiscord.increment();
+        }
+        if (f.payloadLength > viewerFrame.length) return;
+        f.buffer.getBytes(f.payloadOffset, viewerFrame, 0, f.payloadLength);
+        long now = System.nanoTime();
+        if (shardStream != null) {
+            shardStream.frame(source, viewerFrame, f.payloadLength, f.sequence, f.timestamp, f.arrivalNanos, now);
+            startShardTicker();
+        } else {
+            toSpeakerTrack(source, viewerFrame, f.payloadLength, f.timestamp, f.arrivalNanos, now);
+        }
     }
 
     private void tracksChanged() {
@@ -387,6 +456,7 @@ public final class BindingPipeline implements AutoCloseable {
         port.execute(() -> {
             if (shardTicker != null) shardTicker.cancel(false);
             if (shardStream != null) shardStream.close();
+            if (viewerAudio != null) viewerAudio.close();
         });
         discordStream.close(); // the Discord adapter has stopped asking by now
     }

@@ -14,6 +14,10 @@ final class EndpointShardPort implements ShardPort {
         this.endpoint = endpoint;
     }
 
+    MediaEndpoint endpoint() {
+        return endpoint;
+    }
+
     void session(PeerSession s) {
         session = s;
     }

@@ -20,4 +20,33 @@ public interface MediaSink {
     }
 
     MediaSink DISCARD = (s, f) -> { };
+
+    /** Both sinks, {@code first} first, for every call (e.g. a shard's audio to its binding, its video to the SFU). */
+    static MediaSink both(MediaSink first, MediaSink second) {
+        return new MediaSink() {
+            @Override
+            public void onMedia(PeerSession s, MediaFrame f) {
+                first.onMedia(s, f);
+                second.onMedia(s, f);
+            }
+
+            @Override
+            public void onConnected(PeerSession s) {
+                first.onConnected(s);
+                second.onConnected(s);
+            }
+
+            @Override
+            public void onRtcp(PeerSession s, io.netty.buffer.ByteBuf compound) {
+                first.onRtcp(s, compound);
+                second.onRtcp(s, compound);
+            }
+
+            @Override
+            public void onClosed(PeerSession s, String reason) {
+                first.onClosed(s, reason);
+                second.onClosed(s, reason);
+            }
+        };
+    }
 }
