@@ -16,6 +16,7 @@ import org.inwardportal.control.discord.PortalCommands;
 import org.inwardportal.control.discord.PresenceUpdater;
 import org.inwardportal.control.discord.SpectatorLinks;
 import org.inwardportal.control.binding.WorldStats;
+import org.inwardportal.control.local.LocalDemo;
 import org.inwardportal.control.binding.WorldStatsStore;
 import org.inwardportal.control.tokens.ShardTokens;
 import org.inwardportal.control.config.ConfigKeys;
@@ -47,6 +48,7 @@ public final class Portal implements AutoCloseable {
     private final OpsHttpServer http;
     private final Daemon daemon;
     private final WorldStats stats;
+    private LocalDemo demo;
 
     public Portal(Config config) {
         this(config, java.time.Clock.systemUTC());
@@ -96,6 +98,14 @@ public final class Portal implements AutoCloseable {
         // (bots rejoin their voice channels) before shards may connect.
         List<org.inwardportal.control.lifecycle.Component> components = new java.util.ArrayList<>(
                 List.of(database, http, media, discord, bindings, stats, commands, signaling));
+        if (config.get(ConfigKeys.LOCAL_DEMO)) {
+            if (discord.localMode()) {
+                components.add(demo = new LocalDemo(new LocalDemo.Relay(discord, bindings, new ShardTokens(() -> database.dataSource()),
+                        () -> sig[0].server(), http::localAddress, apiSecret.file(), links, metrics.registry())));
+            } else {
+                org.slf4j.LoggerFactory.getLogger(Portal.class).info("local.demo is ignored: Discord tokens are configured");
+            }
+        }
         config.find(ConfigKeys.URO_URL).ifPresent(url -> components.add(
                 new org.inwardportal.control.binding.UroPoller(java.net.URI.create(url), config.get(ConfigKeys.URO_INTERVAL), bindings)));
         this.daemon = new Daemon(List.copyOf(components));
@@ -121,6 +131,11 @@ public final class Portal implements AutoCloseable {
 
     public Duration shutdownTimeout() {
         return config.get(ConfigKeys.SHUTDOWN_TIMEOUT);
+    }
+
+    /** The local demo, when local.demo is on in local mode; else null. */
+    public LocalDemo demo() {
+        return demo;
     }
 
     public WorldStats stats() {

@@ -41,6 +41,23 @@ public final class ValueTypes {
 
     public static final ValueType<Integer> PORT = intRange(0, 65535, "port number");
 
+    /** true/false (also yes/no, on/off; YAML booleans arrive as Boolean). */
+    public static final ValueType<Boolean> BOOLEAN = new ValueType<>() {
+        @Override
+        public Boolean parse(Object raw) {
+            return switch (scalar(raw).toLowerCase(Locale.ROOT)) {
+                case "true", "yes", "on" -> true;
+                case "false", "no", "off" -> false;
+                default -> throw new IllegalArgumentException("must be true or false");
+            };
+        }
+
+        @Override
+        public String describe() {
+            return "true or false";
+        }
+    };
+
     /** A Discord id: digits (a YAML number is accepted too; ids are kept as text). */
     public static final ValueType<String> SNOWFLAKE = new ValueType<>() {
         @Override

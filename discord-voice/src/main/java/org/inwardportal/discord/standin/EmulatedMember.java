@@ -22,6 +22,7 @@ public final class EmulatedMember {
     private final int ssrc;
     private final ScheduledExecutorService clock;
     private final List<Heard> heard = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong heardCount = new java.util.concurrent.atomic.AtomicLong();
     private final long epochNanos = System.nanoTime();
     private int sequence;
     private long lastTimestamp = -SAMPLES_PER_FRAME;
@@ -113,6 +114,7 @@ public final class EmulatedMember {
     }
 
     void hear(Heard h) {
+        heardCount.incrementAndGet();
         synchronized (heard) {
             heard.add(h);
             heard.notifyAll();
@@ -123,6 +125,11 @@ public final class EmulatedMember {
         synchronized (heard) {
             return List.copyOf(heard);
         }
+    }
+
+    /** Frames heard since the member was made, cleared or not. */
+    public long heardCount() {
+        return heardCount.get();
     }
 
     public void clearHeard() {

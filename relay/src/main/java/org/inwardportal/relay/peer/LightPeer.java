@@ -37,6 +37,7 @@ public final class LightPeer implements AutoCloseable {
     private final String pwd;
     private final SecureRandom random = new SecureRandom();
     private InetSocketAddress relay;
+    private volatile String remoteUfrag, remotePwd;
     private SrtpTransformer outbound;
     private SrtpTransformer inbound;
     private final byte[] receiveBuffer = new byte[2048];
@@ -86,6 +87,8 @@ public final class LightPeer implements AutoCloseable {
         var m = answer.media.getFirst();
         String[] cand = m.candidates.getFirst().split(" ");
         relay = new InetSocketAddress(cand[4], Integer.parseInt(cand[5]));
+        remoteUfrag = m.iceUfrag;
+        remotePwd = m.icePwd;
         check(m.iceUfrag, m.icePwd, true);
         DtlsSrtpClient client = new DtlsSrtpClient(identity, m.fingerprint.substring(8).trim());
         SrtpKeys[] keys = client.connect(new SocketTransport());
@@ -114,6 +117,22 @@ public final class LightPeer implements AutoCloseable {
             }
         }
         throw new IOException("no STUN response");
+    }
+
+    /**
+     * Sends a consent-freshness check (RFC 7675 §5.1: at least every 5 s, or the relay ends the
+     * session after its consent timeout) without waiting for the response, so a thread receiving
+     * media meanwhile is not disturbed ({@link #receiveRtp} skips the response).
+     */
+    public void refreshConsent() throws Exception {
+        if (remotePwd == null) throw new IllegalStateException("not connected");
+        Mac mac = Mac.getInstance("HmacSHA1");
+        mac.init(new SecretKeySpec(remotePwd.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+        byte[] tx = new byte[12];
+        random.nextBytes(tx);
+        ByteBuf req = Unpooled.buffer();
+        StunWriter.bindingRequest(req, tx, remoteUfrag + ":" + ufrag, mac, false, 0x7e7f00ff, random.nextLong(), new CRC32(), new byte[20]);
+        sendRaw(req);
     }
 
     public void sendRaw(ByteBuf b) throws IOException {

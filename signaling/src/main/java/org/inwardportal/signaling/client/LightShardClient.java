@@ -105,6 +105,11 @@ public final class LightShardClient implements AutoCloseable {
         send(m);
     }
 
+    /** False once the signaling connection was closed (by the relay or a broken network). */
+    public boolean open() {
+        return !ws.isInputClosed() && !ws.isOutputClosed();
+    }
+
     public void send(ObjectNode m) {
         ws.sendText(m.toString(), true).join();
     }

@@ -1,0 +1,66 @@
+package org.inwardportal.control.local;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.inwardportal.relay.opus.OpusEncoder;
+
+/**
+ * The local demo's sounds, encoded once with libopus into 20 ms frames (48 kHz mono): a world
+ * melody and speech-like voices at pitches that tell them apart.
+ */
+final class DemoSounds {
+    static final int RATE = 48_000;
+    static final int FRAME = 960;
+
+    private DemoSounds() {
+    }
+
+    /** A slow arpeggio (A minor, 300 ms notes with soft edges), {@code seconds} long. */
+    static List<byte[]> melody(double seconds) {
+        double[] notes = {220.0, 261.63, 329.63, 440.0, 329.63, 261.63};
+        int noteSamples = RATE * 3 / 10;
+        return encode(seconds, false, i -> {
+            int n = i / noteSamples;
+            int inNote = i % noteSamples;
+            double env = Math.min(1, Math.min(inNote, noteSamples - inNote) / 2400.0);
+            double f = notes[n % notes.length];
+            double t = (double) i / RATE;
+            return 0.22 * env * (Math.sin(2 * Math.PI * f * t) + 0.3 * Math.sin(4 * Math.PI * f * t));
+        });
+    }
+
+    /**
+     * Something like a voice at {@code pitchHz}: a few harmonics whose pitch wanders, in syllables
+     * of about 200 ms.
+     */
+    static List<byte[]> voice(double pitchHz, double seconds) {
+        return encode(seconds, true, i -> {
+            double t = (double) i / RATE;
+            double syllable = Math.max(0, Math.sin(Math.PI * t / 0.2)); // 0.2 s bumps
+            double f = pitchHz * (1 + 0.08 * Math.sin(2 * Math.PI * 1.3 * t));
+            double phase = 2 * Math.PI * f * t;
+            return 0.25 * syllable * (Math.sin(phase) + 0.5 * Math.sin(2 * phase) + 0.25 * Math.sin(3 * phase));
+        });
+    }
+
+    private interface Wave {
+        double at(int sample);
+    }
+
+    private static List<byte[]> encode(double seconds, boolean voip, Wave wave) {
+        int frames = (int) Math.round(seconds * RATE / FRAME);
+        List<byte[]> out = new ArrayList<>(frames);
+        short[] pcm = new short[FRAME];
+        byte[] packet = new byte[1275];
+        try (OpusEncoder enc = new OpusEncoder(1, voip, 32_000, 0)) {
+            for (int f = 0; f < frames; f++) {
+                for (int s = 0; s < FRAME; s++) {
+                    pcm[s] = (short) Math.round(Math.max(-1, Math.min(1, wave.at(f * FRAME + s))) * 32767);
+                }
+                out.add(Arrays.copyOf(packet, enc.encode(pcm, FRAME, packet)));
+            }
+        }
+        return out;
+    }
+}
