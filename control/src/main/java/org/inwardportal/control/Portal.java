@@ -23,9 +23,9 @@ import org.inwardportal.control.config.ConfigKeys;
 import org.inwardportal.control.discord.DiscordService;
 import org.inwardportal.control.media.MediaService;
 import org.inwardportal.control.signaling.SignalingService;
-import org.inwardportal.control.lifecycle.Daemon;
 import org.inwardportal.control.spectator.SignalingAddress;
 import org.inwardportal.control.spectator.WatchHandler;
+import org.inwardportal.control.lifecycle.Daemon;
 import org.inwardportal.control.metrics.PortalMetrics;
 import org.inwardportal.control.ops.OpsHttpServer;
 import org.inwardportal.control.ops.OpsRoutes;
@@ -81,12 +81,12 @@ public final class Portal implements AutoCloseable {
                 new OpsRoutes(() -> self[0].health(), () -> self[0].ready(), metrics::scrape),
                 () -> new ApiHandler(apiSecret, bindings, announcer, github, perMinute));
         this.signaling = sig[0] = new SignalingService(config, database, media, bindings.hooks());
-        ActivityStore activity = new ActivityStore(() -> database.dataSource());
         // the spectator page: its invites and WebSocket are the signaling server's, known once it has started
         http.spectatorPage(new WatchHandler(() -> sig[0].server() == null ? null : sig[0].server().invites(),
                 new SignalingAddress(config.find(ConfigKeys.SIGNALING_PUBLIC_URL).orElse(null),
                         config.find(ConfigKeys.SIGNALING_TLS_CERTIFICATE).isPresent(),
                         () -> sig[0].server() == null ? 0 : sig[0].server().port())));
+        ActivityStore activity = new ActivityStore(() -> database.dataSource());
         SpectatorLinks links = new SpectatorLinks(() -> config.find(ConfigKeys.HTTP_PUBLIC_URL).orElseGet(() ->
                 "http://" + config.get(ConfigKeys.HTTP_HOST) + ":" + http.localAddress().getPort()));
         this.stats = new WorldStats(bindings, new WorldStatsStore(() -> database.dataSource()), clock, Duration.ofSeconds(30));

@@ -130,14 +130,14 @@ public final class ConfigKeys {
     public static final ConfigKey<List<String>> SIGNALING_ICE_SERVERS = new ConfigKey<>("signaling.ice-servers", ValueTypes.TEXT_LIST,
             List.of(), "STUN/TURN URLs handed to clients in welcome, for peers behind NAT.");
 
-    public static final ConfigKey<String> LOG_FORMAT = new ConfigKey<>("log.format", ValueTypes.oneOf("text", "json"), "text",
-            "text: one readable line per event; json: one JSON object per line, for log shippers.");
-
-    public static final ConfigKey<String> LOG_LEVEL = new ConfigKey<>("log.level",
     public static final ConfigKey<String> SIGNALING_PUBLIC_URL = new ConfigKey<>("signaling.public-url", ValueTypes.TEXT, null,
             "The signaling WebSocket as browsers outside reach it (the spectator page connects there), e.g. wss://relay.example/signal. "
                     + "Unset: ws(s)://<the host the page was loaded from>:<signaling.port>/signal.");
 
+    public static final ConfigKey<String> LOG_FORMAT = new ConfigKey<>("log.format", ValueTypes.oneOf("text", "json"), "text",
+            "text: one readable line per event; json: one JSON object per line, for log shippers.");
+
+    public static final ConfigKey<String> LOG_LEVEL = new ConfigKey<>("log.level",
             ValueTypes.oneOf("error", "warn", "info", "debug", "trace"), "info",
             "Lowest level logged by the relay's own code.");
 
