@@ -19,8 +19,14 @@ import org.slf4j.LoggerFactory;
  * ready, woken by the pipeline ({@link OpusSendHandler#wake}), and yet the stream keeps Discord's
  * shape:
  * <ul>
- *   <li>Time is cut into 20 ms slots from the connection's start; at most one packet per slot
- *       (50 packets/s at most; a frame arriving in a slot already used waits for the next one).
+ *   <li>Time is cut into 20 ms slots from the connection's start; a packet is stamped for one slot
+ *       and normally sent in it (50 packets/s). A ready frame whose slot is used may still go at
+ *       once, stamped for a later slot, while the stamps are at most {@link #MAX_LEAD_SLOTS} ahead of
+ *       the wall clock and {@link #MIN_GAP_NANOS} have passed since the last packet. Without this, a
+ *       frame arriving early by a little jitter near a slot boundary (or a short backlog after a
+ *       stall) leaves a queue that a source sending exactly 50 frames/s never drains: every later
+ *       frame of the talk spurt waited up to a slot (measured in local mode: p50 7 ms toward
+ *       Discord). The receiver's jitter buffer sees a packet a little early, which it is made for.
  *   <li>JDA stamps each packet with its own counter, +960 per call of the packet provider; before a
  *       packet in slot {@code k} the provider is called until the counter stands at {@code k} with
  *       the handler skipping (nothing is sent), so RTP timestamps advance with wall time through any
@@ -38,6 +44,10 @@ final class PacedSendSystem implements IAudioSendSystem {
     /** Slots without a frame after which speech counts as ended. */
     static final int SPEECH_END_SLOTS = 3;
     private static final long IDLE_PARK_NANOS = 1_000_000_000L;
+    /** How far packet stamps may run ahead of the wall clock's slot to drain a queue. */
+    static final int MAX_LEAD_SLOTS = 2;
+    /** Closest two packets may follow each other (a quarter slot). */
+    static final long MIN_GAP_NANOS = SLOT_NANOS / 4;
 
     private final IPacketProvider provider;
     private final OpusSendHandler handler;
@@ -74,12 +84,16 @@ final class PacedSendSystem implements IAudioSendSystem {
         DatagramSocket socket = provider.getUdpSocket();
         long start = clock.getAsLong();
         long calls = 0;                         // the provider's counter: the slot its next packet is stamped for
-        long lastSpeechSlot = Long.MIN_VALUE / 2;
+        long lastSpeechSlot = Long.MIN_VALUE / 2; // the slot the last speech packet was stamped for
+        long lastSentNanos = Long.MIN_VALUE / 2;
         boolean woken = true;
         while (running && !socket.isClosed() && !Thread.currentThread().isInterrupted()) {
-            long slot = (clock.getAsLong() - start) / SLOT_NANOS;
+            long now = clock.getAsLong();
+            long slot = (now - start) / SLOT_NANOS;
             boolean speechEnded = slot - lastSpeechSlot >= SPEECH_END_SLOTS;
-            if (calls <= slot && (woken || handler.wantsTicks() || (speechEnded && handler.silencePending()))) {
+            boolean ticking = handler.wantsTicks(); // the mixer keeps the strict grid: its jitter buffers set the pace
+            boolean early = woken && !ticking && calls <= slot + MAX_LEAD_SLOTS && now - lastSentNanos >= MIN_GAP_NANOS;
+            if ((calls <= slot || early) && (woken || ticking || (speechEnded && handler.silencePending()))) {
                 woken = false;
                 handler.skipping(true);
                 while (calls < slot) {
@@ -89,19 +103,23 @@ final class PacedSendSystem implements IAudioSendSystem {
                 handler.skipping(false);
                 handler.silenceAllowed(speechEnded);
                 ByteBuffer packet = provider.getNextPacketRaw(false);
-                calls++;
+                long stamped = calls++;
                 if (handler.provided() && packet != null && packet.hasRemaining()) {
-                    if (handler.providedSpeech()) lastSpeechSlot = slot;
+                    if (handler.providedSpeech()) lastSpeechSlot = stamped;
                     send(socket, packet);
+                    lastSentNanos = now;
                 }
             }
-            woken |= await(start, calls, lastSpeechSlot);
+            woken |= await(start, calls, lastSpeechSlot, lastSentNanos);
         }
     }
 
-    /** Parks until woken or until the next thing due; true if woken by a frame. */
-    private boolean await(long start, long calls, long lastSpeechSlot) {
+    /** Parks until woken or until the next thing due; true if woken by a frame that may go now. */
+    private boolean await(long start, long calls, long lastSpeechSlot, long lastSentNanos) {
         long nextSlot = start + calls * SLOT_NANOS;
+        // a ready frame may go before its slot: once stamps are no more than MAX_LEAD_SLOTS ahead, after the gap
+        long earliestFrame = handler.wantsTicks() ? nextSlot
+                : Math.min(nextSlot, Math.max(nextSlot - MAX_LEAD_SLOTS * SLOT_NANOS, lastSentNanos + MIN_GAP_NANOS));
         long deadline;
         if (handler.wantsTicks()) {
             deadline = nextSlot;
@@ -114,10 +132,9 @@ final class PacedSendSystem implements IAudioSendSystem {
         while (running) {
             long now = clock.getAsLong();
             woken |= handler.takeWake();
-            // a wake in a slot already used waits for the next slot
-            if (woken && now >= nextSlot) return true;
+            if (woken && now >= earliestFrame) return true;
             if (now >= deadline && !woken) return false;
-            LockSupport.parkNanos(this, Math.max(1, (woken ? nextSlot : deadline) - now));
+            LockSupport.parkNanos(this, Math.max(1, (woken ? earliestFrame : deadline) - now));
             if (Thread.interrupted()) {
                 running = false;
             }
