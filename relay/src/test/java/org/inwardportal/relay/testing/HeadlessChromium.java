@@ -32,6 +32,7 @@ public final class HeadlessChromium implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final StringBuilder partial = new StringBuilder();
+    private final List<String> consoleErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public static boolean available() {
         return Files.isExecutable(Path.of("/usr/bin/chromium"));
@@ -68,6 +69,7 @@ public final class HeadlessChromium implements AutoCloseable {
                         JsonNode msg = JSON.readTree(partial.toString());
                         CompletableFuture<JsonNode> f = msg.has("id") ? pending.remove(msg.get("id").asInt()) : null;
                         if (f != null) f.complete(msg);
+                        if (!msg.has("id")) event(msg);
                     } catch (Exception ignored) {
                         // events we do not wait for
                     }
@@ -89,6 +91,58 @@ public final class HeadlessChromium implements AutoCloseable {
         JsonNode r = f.get(30, TimeUnit.SECONDS);
         if (r.has("error")) throw new IllegalStateException(method + ": " + r.get("error"));
         return r.path("result");
+    }
+
+    // console errors, uncaught exceptions and the browser's own error log entries, once captureConsole() ran
+    private void event(JsonNode msg) {
+        JsonNode p = msg.path("params");
+        switch (msg.path("method").asText()) {
+            case "Runtime.exceptionThrown" -> consoleErrors.add("exception: " + p.path("exceptionDetails"));
+            case "Runtime.consoleAPICalled" -> {
+                if (p.path("type").asText().equals("error") || p.path("type").asText().equals("assert")) {
+                    consoleErrors.add("console." + p.path("type").asText() + ": " + p.path("args"));
+                }
+            }
+            case "Log.entryAdded" -> {
+                if (p.path("entry").path("level").asText().equals("error")) {
+                    consoleErrors.add("log: " + p.path("entry").path("text").asText() + " " + p.path("entry").path("url").asText());
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** From now on, console errors, uncaught exceptions and the browser's error log are collected ({@link #consoleErrors}). */
+    public void captureConsole() throws Exception {
+        call("Runtime.enable", JSON.createObjectNode());
+        call("Log.enable", JSON.createObjectNode());
+    }
+
+    public List<String> consoleErrors() {
+        return List.copyOf(consoleErrors);
+    }
+
+    public void clearConsoleErrors() {
+        consoleErrors.clear();
+    }
+
+    /** A PNG of the page as it is shown now. */
+    public byte[] screenshot() throws Exception {
+        return java.util.Base64.getDecoder().decode(call("Page.captureScreenshot", JSON.createObjectNode().put("format", "png"))
+                .path("data").asText());
+    }
+
+    /** Sets the window's size (a phone: e.g. 390 x 844, mobile). */
+    public void viewport(int width, int height, boolean mobile) throws Exception {
+        call("Emulation.setDeviceMetricsOverride", JSON.createObjectNode().put("width", width).put("height", height)
+                .put("deviceScaleFactor", 1).put("mobile", mobile));
+    }
+
+    /** A real key press or release ({@code keyDown}/{@code keyUp}), as if typed on the keyboard. */
+    public void key(String type, String key, String code, int keyCode) throws Exception {
+        call("Input.dispatchKeyEvent", JSON.createObjectNode().put("type", type).put("key", key).put("code", code)
+                .put("windowsVirtualKeyCode", keyCode).put("nativeVirtualKeyCode", keyCode));
     }
 
     public void navigate(String url) throws Exception {

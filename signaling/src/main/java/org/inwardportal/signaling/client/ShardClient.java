@@ -40,6 +40,7 @@ public final class ShardClient implements AutoCloseable {
     });
     private final StringBuilder partial = new StringBuilder();
     private volatile boolean pushing;
+    private volatile java.util.concurrent.ScheduledFuture<?> tone;
 
     private ShardClient(URI signaling, boolean video) throws Exception {
         peer = LibWebRtcPeer.shard(video);
@@ -110,12 +111,20 @@ public final class ShardClient implements AutoCloseable {
         pushing = true;
         peer.stopRecording();
         long[] sample = {0};
-        clock.scheduleAtFixedRate(() -> {
+        tone = clock.scheduleAtFixedRate(() -> {
             short[] s = new short[480];
             for (int i = 0; i < 480; i++) s[i] = (short) (amplitude * 32767 * Math.sin(2 * Math.PI * hz * (sample[0] + i) / 48_000));
             sample[0] += 480;
             peer.pushAudio(s);
         }, 0, 10, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops the world's audio: nothing more is pushed, so libwebrtc sends no audio. */
+    public void stopTone() {
+        var t = tone;
+        if (t != null) t.cancel(false);
+        tone = null;
+        pushing = false;
     }
 
     /** Starts the world's video: a 320x240 moving luminance ramp at about 30 frames per second. */
