@@ -325,6 +325,19 @@ class WorldNewsTest {
         assertThat(invite.viewerName()).isEqualTo("Ann");
         assertThat(Duration.between(Instant.now(), invite.expires())).isBetween(Duration.ofHours(23), Duration.ofHours(24));
         assertThat(portal.signaling().server().invites().verify(m.group(2).substring(0, m.group(2).length() - 2) + "xx")).as("forged").isEmpty();
+
+        // a member who can see neither of the world's channels gets no link
+        EmulatedMember eve = d.addMember("Eve");
+        d.hideChannel(text.id(), eve.id());
+        d.hideChannel(d.world().channel("World").id(), eve.id());
+        Interaction denied = null;
+        deadline = System.nanoTime() + T.toNanos();
+        while (denied == null || !String.valueOf(denied.awaitResponse(1, Duration.ofSeconds(2))).contains("cannot see")) {
+            if (System.nanoTime() > deadline) throw new AssertionError("still handed a link: " + (denied == null ? null : denied.replyText()));
+            denied = eve.slash(text, "portal", "invite", Map.of()); // asked again until JDA has the overwrites
+        }
+        assertThat(denied.ephemeral()).isTrue();
+        assertThat(denied.replyText()).contains("cannot see").doesNotContain("/watch/");
     }
 
     @Test

@@ -91,6 +91,7 @@ public final class LocalDemo implements Component {
         DiscordStandIn d = relay.discord().standIn();
         if (d == null) throw new IllegalStateException("local.demo needs local mode (no discord.tokens)");
         binding = bindingOfTheLocalWorld(d);
+        awaitVoice(Duration.ofSeconds(10)); // a world that streams into a voice link still connecting starts with late frames
         SignalingServer sig = relay.signaling().get();
         shard = new SyntheticShard(URI.create("ws://127.0.0.1:" + sig.port() + SignalingServer.PATH), relay.tokens().create(SyntheticShard.SHARD));
         shard.start();
@@ -116,6 +117,16 @@ public final class LocalDemo implements Component {
                 d.world().channel("world").id(), SyntheticShard.SHARD, "Local World", BindingPipeline.ToShard.PER_SPEAKER,
                 true, true, "local-demo", Instant.now());
         return relay.bindings().create(b);
+    }
+
+    private void awaitVoice(Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            var live = relay.bindings().liveOf(binding.id());
+            if (live.isPresent() && live.get().link().state() == org.inwardportal.discord.voice.VoiceLinkState.READY) return;
+            Thread.sleep(20);
+        }
+        log.warn("demo: the bot's voice connection is not ready after {} s; starting anyway", within.toSeconds());
     }
 
     private void scheduleTalk(Talker t, long afterMs) {

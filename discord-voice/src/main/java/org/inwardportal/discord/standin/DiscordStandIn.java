@@ -162,6 +162,13 @@ public final class DiscordStandIn implements AutoCloseable {
         gateway.channelUpdated(channel);
     }
 
+    /** An admin hides a channel from a member (a member overwrite denying View Channel): CHANNEL_UPDATE to every bot. */
+    public void hideChannel(long channelId, long memberId) {
+        var channel = world.channel(channelId).orElseThrow();
+        channel.hiddenFrom.add(memberId);
+        gateway.channelUpdated(channel);
+    }
+
     /** Deletes a channel, as a guild admin would: CHANNEL_DELETE; bots in it are dropped from voice (4014). */
     public void deleteChannel(long channelId) {
         var channel = world.channel(channelId).orElseThrow();

@@ -61,7 +61,10 @@ final class GatewayPayloads {
         o.put("id", String.valueOf(c.id())).put("type", c.type()).put("guild_id", String.valueOf(world.guildId()))
                 .put("name", c.name()).put("position", c.position).putNull("parent_id").put("nsfw", false)
                 .put("rate_limit_per_user", 0).putNull("last_message_id").put("flags", 0);
-        o.putArray("permission_overwrites");
+        var overwrites = o.putArray("permission_overwrites");
+        for (long member : c.hiddenFrom) { // type 1: a member overwrite; deny VIEW_CHANNEL (1 << 10)
+            overwrites.addObject().put("id", String.valueOf(member)).put("type", 1).put("allow", "0").put("deny", String.valueOf(1L << 10));
+        }
         if (c.type() == StandInWorld.VOICE) {
             o.put("bitrate", 64000).put("user_limit", 0).putNull("rtc_region").put("video_quality_mode", 1);
         } else {

@@ -42,6 +42,8 @@ public final class StandInWorld {
         final String name;
         final int position;
         volatile String topic;
+        /** Members denied VIEW_CHANNEL here by a member permission overwrite. */
+        final java.util.Set<Long> hiddenFrom = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         GuildChannel(long id, int type, String name, int position) {
             this.id = id;
