@@ -282,7 +282,7 @@ public final class SignalingServer implements AutoCloseable {
                 tokens = limits.messagesPerSecond();
                 lastRefill = System.nanoTime();
                 ctx.executor().schedule(() -> {
-                    if (shardId == null && channel.isActive()) {
+                    if (shardId == null && viewer == null && channel.isActive()) { // a viewer's hello counts too
                         close(CloseCodes.HELLO_TIMEOUT, "no hello within " + limits.helloTimeout().toSeconds() + " s");
                     }
                 }, limits.helloTimeout().toMillis(), TimeUnit.MILLISECONDS);

@@ -153,8 +153,8 @@ class SpectatorPageInteropIT {
                     + "%.0f frames from the page, Alice heard %d (%d while quiet before), loudest frame rms %.3f%n",
                     firstFrameMs, sent, heard.size(), quietFrames, loudest);
             assertThat(quietFrames).as("Discord is quiet before push-to-talk").isLessThanOrEqualTo(5);
-            assertThat(sent).as("3 s of the page's microphone at the relay").isGreaterThan(80);
-            assertThat(heard.size()).as("the viewer's voice heard in Discord").isGreaterThan(80);
+            assertThat(sent).as("3 s of the page's microphone at the relay").isGreaterThan(120);
+            assertThat(heard.size()).as("the viewer's voice heard in Discord").isGreaterThan(120);
             assertThat(loudest).as("the fake microphone's beeps, audible").isGreaterThan(0.01);
             assertThat(chromium.eval("portal.talking").asBoolean()).isFalse();
             Thread.sleep(500);
@@ -172,6 +172,10 @@ class SpectatorPageInteropIT {
             assertThat(phone.path("talk").asBoolean()).as("the talk button fits and is big enough").isTrue();
             assertThat(phone.path("overlay").asBoolean()).isTrue();
             Files.write(artifacts.resolve("phone.png"), chromium.screenshot());
+
+            System.out.printf("spectator page: before the drop: reconnects %s, last error %s, last drop %s%n", chromium.eval("portal.reconnects"),
+                    chromium.eval("portal.lastError"), chromium.eval("portal.lastDrop"));
+            assertThat(chromium.eval("portal.reconnects").asInt()).as("no reconnect before the network drop").isZero();
 
             // a network drop: every signaling connection is cut; the page says so and comes back by itself
             proxy.cut();

@@ -19,7 +19,7 @@
   const MAX_BACKOFF_S = 15;
 
   // What the page is doing, for people debugging and for the browser tests.
-  const portal = window.portal = { state: 'connecting', reconnects: 0, talking: false, listening: false, quality: null, lastError: null };
+  const portal = window.portal = { state: 'connecting', reconnects: 0, talking: false, listening: false, quality: null, lastError: null, lastDrop: null };
 
   let ws = null;
   let pc = null;
@@ -96,8 +96,10 @@
     peer.onconnectionstatechange = () => {
       if (peer !== pc) return;
       if (peer.connectionState === 'connected') connected();
-      else if (peer.connectionState === 'failed') dropped();
-      else if (peer.connectionState === 'disconnected') later(() => { if (peer === pc && peer.connectionState !== 'connected') dropped(); }, 4000);
+      else if (peer.connectionState === 'failed') { portal.lastDrop = 'media failed'; dropped(); }
+      else if (peer.connectionState === 'disconnected') {
+        later(() => { if (peer === pc && peer.connectionState !== 'connected') { portal.lastDrop = 'media disconnected'; dropped(); } }, 4000);
+      }
     };
     if (talking && mic) await audioSender.replaceTrack(mic.getAudioTracks()[0]);
     await peer.setLocalDescription(await peer.createOffer());
@@ -144,6 +146,7 @@
   }
 
   function closed(code) {
+    portal.lastDrop = 'signaling closed ' + code;
     if (code === 4003 || code === 4002) {
       stop(code === 4003 ? 'This link no longer works' : 'This page is out of date',
         code === 4003 ? 'It has expired or was not made by this relay. Run /portal invite in the Discord channel for a new personal link.'
