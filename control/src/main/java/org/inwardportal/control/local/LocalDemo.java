@@ -93,7 +93,8 @@ public final class LocalDemo implements Component {
         binding = bindingOfTheLocalWorld(d);
         awaitVoice(Duration.ofSeconds(10)); // a world that streams into a voice link still connecting starts with late frames
         SignalingServer sig = relay.signaling().get();
-        shard = new SyntheticShard(URI.create("ws://127.0.0.1:" + sig.port() + SignalingServer.PATH), relay.tokens().create(SyntheticShard.SHARD));
+        shard = new SyntheticShard(URI.create("ws://127.0.0.1:" + sig.port() + SignalingServer.PATH), relay.tokens().create(SyntheticShard.SHARD),
+                TestPattern.load());
         shard.start();
         double[] pitches = {210, 140};
         String[] names = {"Ada", "Ben"};

@@ -11,14 +11,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The local demo's world: a shard on the light peer (pure Java, so it works on loopback, where
- * libwebrtc does not) that plays a melody for a few seconds at a time with pauses between, reports
+ * libwebrtc does not) that plays a melody for a few seconds at a time with pauses between, sends a
+ * moving VP8 test pattern for spectators, reports
  * its players, says something in chat now and then, and counts the Discord voices it receives. It
  * keeps ICE consent fresh and connects again after any failure.
  */
 final class SyntheticShard implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SyntheticShard.class);
     static final String SHARD = "local-world";
-    private static final int SSRC = 0x10CA1;
+    private static final int SSRC = 0x10CA1, VIDEO_SSRC = 0x10CA2;
     private static final int PLAY_FRAMES = 200, PAUSE_FRAMES = 100; // 4 s of melody, 2 s of quiet
     private static final Map<String, String> PLAYERS = Map.of("p-1", "Vee", "p-2", "Orin");
     private static final List<String> LINES = List.of("hello from the local world!", "anyone hear the music?", "brb, fetching a snack");
@@ -26,12 +27,15 @@ final class SyntheticShard implements AutoCloseable {
     private final URI signaling;
     private final String token;
     private final List<byte[]> melody = DemoSounds.melody(PLAY_FRAMES * 0.02);
+    private final TestPattern pattern; // null: audio only
+    private final byte[] videoScratch = new byte[Vp8Packets.MAX_PAYLOAD];
     private final AtomicLong framesSent = new AtomicLong(), framesHeard = new AtomicLong();
     private final Thread sender, receiver;
     private volatile LightShardClient client;
     private volatile boolean playing, closed;
 
-    SyntheticShard(URI signaling, String token) {
+    SyntheticShard(URI signaling, String token, TestPattern pattern) {
+        this.pattern = pattern;
         this.signaling = signaling;
         this.token = token;
         this.sender = Thread.ofPlatform().daemon().name("demo-shard").unstarted(this::run);
@@ -62,7 +66,7 @@ final class SyntheticShard implements AutoCloseable {
 
     private void run() {
         while (!closed) {
-            try (LightShardClient c = LightShardClient.connect(signaling, SHARD, token, Duration.ofSeconds(10))) {
+            try (LightShardClient c = LightShardClient.connect(signaling, SHARD, token, pattern == null ? 0 : VIDEO_SSRC, Duration.ofSeconds(10))) {
                 client = c;
                 log.info("demo: synthetic shard '{}' connected", SHARD);
                 c.roomState("Local World", PLAYERS);
@@ -78,10 +82,13 @@ final class SyntheticShard implements AutoCloseable {
         }
     }
 
-    // one frame every 20 ms on an absolute schedule (no drift), consent every 2.5 s, chat every ~40 s
+    // one audio frame every 20 ms on an absolute schedule (no drift), the pattern's frames at 15 fps
+    // between them, consent every 2.5 s, chat every ~40 s
     private void play(LightShardClient c) throws Exception {
         long start = System.nanoTime();
         int seq = 0;
+        int[] videoSeq = {0};
+        long videoFrames = 0;
         for (long tick = 0; !closed; tick++) {
             long due = start + tick * 20_000_000L;
             long wait = due - System.nanoTime();
@@ -91,6 +98,11 @@ final class SyntheticShard implements AutoCloseable {
             if (playing) {
                 c.peer().sendOpus(SSRC, seq++ & 0xFFFF, tick * DemoSounds.FRAME, melody.get(phase), 40);
                 framesSent.incrementAndGet();
+            }
+            if (pattern != null && tick * 20 * TestPattern.FPS >= videoFrames * 1000) {
+                long ts = videoFrames * 90_000 / TestPattern.FPS;
+                Vp8Packets.split(pattern.frame(videoFrames++), videoScratch,
+                        (payload, length, last) -> c.peer().sendVideo(VIDEO_SSRC, videoSeq[0]++ & 0xFFFF, ts, last, payload, 0, length));
             }
             if (tick % 50 == 0 && !c.open()) throw new java.io.IOException("the relay closed the signaling connection");
             if (tick % 125 == 0) c.peer().refreshConsent();

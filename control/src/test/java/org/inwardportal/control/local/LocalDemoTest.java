@@ -58,6 +58,8 @@ class LocalDemoTest {
             var pipeline = p.bindings().liveOf(bindingId).orElseThrow().pipeline();
             assertThat(pipeline.framesFromShard()).isGreaterThan(50);
             assertThat(pipeline.framesFromDiscord()).isGreaterThan(50);
+            var video = p.bindings().liveOf(bindingId).orElseThrow().video();
+            await("the test pattern at the relay", () -> video.received() > 30, Duration.ofSeconds(5));
             assertThat(p.daemon().health().get("local-demo").state().ready()).isTrue();
         } finally {
             p.stop();

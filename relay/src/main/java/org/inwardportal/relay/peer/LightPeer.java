@@ -30,6 +30,7 @@ import org.inwardportal.relay.srtp.SrtpTransformer;
  */
 public final class LightPeer implements AutoCloseable {
     public static final int OPUS_PT = 111;
+    public static final int VP8_PT = 96;
 
     private final DatagramSocket socket;
     private final DtlsIdentity identity = new DtlsIdentity();
@@ -54,12 +55,36 @@ public final class LightPeer implements AutoCloseable {
 
     /** The SDP offer: one bundled audio section, Opus 111 with the audio-level extension. */
     public String offer() {
-        return String.join("\r\n", "v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0",
-                "m=audio 9 UDP/TLS/RTP/SAVPF " + OPUS_PT, "c=IN IP4 0.0.0.0",
-                "a=ice-ufrag:" + ufrag, "a=ice-pwd:" + pwd, "a=fingerprint:" + identity.sdpFingerprint(),
-                "a=setup:actpass", "a=mid:0", "a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level", "a=sendrecv",
+        return offer(0);
+    }
+
+    /**
+     * The offer: one Opus section, and with a video SSRC other than 0 a send-only VP8 section too
+     * (payload type {@link #VP8_PT}; bundled, so video shares the one socket and DTLS association).
+     */
+    public String offer(int videoSsrc) {
+        String ice = String.join("\r\n", "a=ice-ufrag:" + ufrag, "a=ice-pwd:" + pwd, "a=fingerprint:" + identity.sdpFingerprint(),
+                "a=setup:actpass");
+        String sdp = String.join("\r\n", "v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0" + (videoSsrc != 0 ? " 1" : ""),
+                "m=audio 9 UDP/TLS/RTP/SAVPF " + OPUS_PT, "c=IN IP4 0.0.0.0", ice,
+                "a=mid:0", "a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level", "a=sendrecv",
                 "a=rtcp-mux", "a=rtpmap:" + OPUS_PT + " opus/48000/2", "a=fmtp:" + OPUS_PT + " minptime=10;useinbandfec=1",
-                "a=ssrc:" + 0x5eed + " cname:light", "") ;
+                "a=ssrc:" + 0x5eed + " cname:light", "");
+        if (videoSsrc == 0) return sdp;
+        return sdp + String.join("\r\n", "m=video 9 UDP/TLS/RTP/SAVPF " + VP8_PT, "c=IN IP4 0.0.0.0", ice, "a=mid:1", "a=sendonly",
+                "a=rtcp-mux", "a=rtpmap:" + VP8_PT + " VP8/90000", "a=rtcp-fb:" + VP8_PT + " nack", "a=rtcp-fb:" + VP8_PT + " nack pli",
+                "a=ssrc:" + (videoSsrc & 0xFFFFFFFFL) + " cname:light", "");
+    }
+
+    /** Protects and sends one VP8 RTP packet (the payload starts with its RFC 7741 descriptor). */
+    public void sendVideo(int ssrc, int seq, long timestamp90k, boolean marker, byte[] payload, int offset, int length) throws IOException {
+        ByteBuf p = Unpooled.buffer(12 + length + 16);
+        p.writeByte(0x80).writeByte((marker ? 0x80 : 0) | VP8_PT).writeShort(seq).writeInt((int) timestamp90k).writeInt(ssrc)
+                .writeBytes(payload, offset, length);
+        if (outbound.protectRtp(p) != SrtpTransformer.Result.OK) throw new IOException("cannot protect");
+        byte[] bytes = new byte[p.readableBytes()];
+        p.getBytes(0, bytes);
+        socket.send(new DatagramPacket(bytes, bytes.length, relay));
     }
 
     /**

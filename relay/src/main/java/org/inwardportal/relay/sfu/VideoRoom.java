@@ -31,6 +31,7 @@ public final class VideoRoom {
     private volatile PeerSession publisher;
     private volatile int publisherSsrc;
     private volatile int publisherVp8Pt = -1;
+    private final AtomicLong received = new AtomicLong();
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong retransmitted = new AtomicLong();
     private final AtomicLong keyframeRequests = new AtomicLong();
@@ -57,6 +58,11 @@ public final class VideoRoom {
 
     public VideoRoom(MediaEndpoint endpoint) {
         this.endpoint = endpoint;
+    }
+
+    /** Video packets that came from the publisher. */
+    public long received() {
+        return received.get();
     }
 
     public long forwarded() {
@@ -152,6 +158,7 @@ public final class VideoRoom {
 
     /** A video frame from the publisher: remembered for NACKs and forwarded to every subscriber. */
     public void onPublisherVideo(MediaFrame f, boolean isVp8) {
+        received.incrementAndGet();
         boolean firstPacket = publisherSsrc == 0;
         publisherSsrc = f.ssrc;
         if (isVp8) publisherVp8Pt = f.payloadType;

@@ -56,11 +56,16 @@ public final class LightShardClient implements AutoCloseable {
 
     /** Connects, says hello with the shard's token, offers, and completes ICE and DTLS. */
     public static LightShardClient connect(URI signaling, String shard, String token, Duration timeout) throws Exception {
+        return connect(signaling, shard, token, 0, timeout);
+    }
+
+    /** As {@link #connect(URI, String, String, Duration)}, offering a VP8 stream too when {@code videoSsrc} is not 0. */
+    public static LightShardClient connect(URI signaling, String shard, String token, int videoSsrc, Duration timeout) throws Exception {
         LightShardClient c = new LightShardClient(signaling, InetAddress.getLoopbackAddress());
         try {
             c.send(JSON.createObjectNode().put("type", "hello").put("v", 1).put("role", "shard").put("shard", shard).put("token", token));
             c.welcome = c.expect("welcome", timeout);
-            c.send(JSON.createObjectNode().put("type", "offer").put("sdp", c.peer.offer()));
+            c.send(JSON.createObjectNode().put("type", "offer").put("sdp", c.peer.offer(videoSsrc)));
             c.peer.connect(c.expect("answer", timeout).path("sdp").asText());
             return c;
         } catch (Exception e) {
