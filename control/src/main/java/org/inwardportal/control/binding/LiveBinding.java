@@ -91,6 +91,11 @@ public final class LiveBinding implements AutoCloseable {
                         public boolean wantsTicks() {
                             return pipeline.mixingTowardDiscord();
                         }
+
+                        @Override
+                        public boolean frameWaiting() {
+                            return pipeline.frameWaitingForDiscord();
+                        }
                     });
         } catch (DiscordBots.NoFreeBotException | RuntimeException e) {
             pipeline.close(); // its encoders are native memory

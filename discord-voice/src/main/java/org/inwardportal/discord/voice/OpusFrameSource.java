@@ -16,5 +16,15 @@ public interface OpusFrameSource {
         return false;
     }
 
+    /**
+     * True while another frame is waiting after the one just taken (the send thread asks right
+     * after a send). Wakes coalesce: two frames that arrive before the send thread runs give one
+     * wake, and without this the second would wait for the next frame's wake, a whole frame later,
+     * and so would every frame after it. Called on the send thread only.
+     */
+    default boolean frameWaiting() {
+        return false;
+    }
+
     OpusFrameSource SILENT = () -> null;
 }

@@ -79,6 +79,10 @@ final class OpusSendHandler implements AudioSendHandler {
         return source.wantsTicks();
     }
 
+    boolean frameWaiting() {
+        return source.frameWaiting();
+    }
+
     @Override
     public boolean canProvide() {
         providedSpeech = false;

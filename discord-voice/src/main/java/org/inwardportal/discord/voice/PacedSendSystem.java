@@ -131,7 +131,7 @@ final class PacedSendSystem implements IAudioSendSystem {
         boolean woken = false;
         while (running) {
             long now = clock.getAsLong();
-            woken |= handler.takeWake();
+            woken |= handler.takeWake() || handler.frameWaiting(); // a frame left waiting counts as a wake
             if (woken && now >= earliestFrame) return true;
             if (now >= deadline && !woken) return false;
             LockSupport.parkNanos(this, Math.max(1, (woken ? earliestFrame : deadline) - now));

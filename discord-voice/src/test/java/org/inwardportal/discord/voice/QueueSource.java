@@ -11,6 +11,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class QueueSource implements OpusFrameSource {
     final ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>();
     volatile VoiceLink link;
+    /** True: a waiting frame makes the source ask every slot, as a mixer does; false: as passthrough does. */
+    volatile boolean ticksWhileQueued = true;
 
     void add(List<byte[]> frames) {
         queue.addAll(frames);
@@ -25,7 +27,12 @@ final class QueueSource implements OpusFrameSource {
     }
 
     @Override
-    public boolean wantsTicks() {
+    public boolean frameWaiting() {
         return !queue.isEmpty();
+    }
+
+    @Override
+    public boolean wantsTicks() {
+        return ticksWhileQueued && !queue.isEmpty();
     }
 }

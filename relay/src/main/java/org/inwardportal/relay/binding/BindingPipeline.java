@@ -214,6 +214,11 @@ public final class BindingPipeline implements AutoCloseable {
         return (long) inFromDiscord.count();
     }
 
+    /** True while frames wait toward Discord (their wakes may have coalesced). Send thread only. */
+    public boolean frameWaitingForDiscord() {
+        return toDiscord.backlog() > 0;
+    }
+
     /** True while the way toward Discord mixes: the send thread must then ask every 20 ms. Send thread only. */
     public boolean mixingTowardDiscord() {
         return discordStream.mixing();
