@@ -363,11 +363,8 @@ final class DaveVoiceGroup {
 
     // ---- observation ----
 
-    record Stats(boolean established, long epoch, List<Long> leaves, long commitsAccepted, long commitsRefused,
-                 long invalidReports, long transitionsExecuted, long soleMemberResets) {}
-
-    Stats stats() {
-        return new Stats(established, epoch, List.copyOf(new ArrayList<>(leaves).stream().map(u -> u == null ? 0L : u).toList()),
+    DaveGroupStats stats() {
+        return new DaveGroupStats(established, epoch, List.copyOf(new ArrayList<>(leaves).stream().map(u -> u == null ? 0L : u).toList()),
                 commitsAccepted.get(), commitsRefused.get(), invalidReports.get(), transitionsExecuted.get(), soleMemberResets.get());
     }
 }

@@ -155,6 +155,47 @@ public final class DiscordStandIn implements AutoCloseable {
         voice.requireDave(require);
     }
 
+    /**
+     * The voice gateway speaks DAVE (protocol version 1; issue 10, docs/dave.md): it is each voice
+     * channel's MLS external sender and delivery service, and emulated members are DAVE members
+     * who encrypt what they say and decrypt what bots send. A client offering version 0 is closed
+     * with 4017, as Discord does. Off by default (protocol version 0). Call before voice joins.
+     */
+    public void enableDave() {
+        voice.enableDave();
+    }
+
+    /** The DAVE group of a voice channel as the voice gateway sees it (DAVE must be on). */
+    public DaveGroupStats daveGroup(long channelId) {
+        return voice.dave().stats(channelId);
+    }
+
+    /** An emulated member's DAVE session (null when DAVE is off or the member is not in voice). */
+    public org.inwardportal.discord.dave.JavaDaveSession daveSession(long memberId) {
+        StandInDave d = voice.dave();
+        return d == null ? null : d.memberSession(memberId);
+    }
+
+    /** Opus frames bots sent into voice, as the voice server's transport decrypted them. */
+    public long botFrames() {
+        return voice.botFrames();
+    }
+
+    /** Of {@link #botFrames()}, those that were DAVE protocol frames (ending in the FA FA magic marker). */
+    public long botDaveFrames() {
+        return voice.botDaveFrames();
+    }
+
+    /** Frames from bots that a listening member's DAVE session could not decrypt. */
+    public long memberDecryptFailures() {
+        return voice.memberDecryptFailures();
+    }
+
+    /** Voice IDENTIFYs closed with 4017 because the client offered no DAVE protocol version. */
+    public long daveRequiredCloses() {
+        return voice.daveRequiredCloses();
+    }
+
     /** A member (an admin, say) sets a text channel's topic: CHANNEL_UPDATE to every bot. */
     public void setTopic(long channelId, String topic) {
         var channel = world.channel(channelId).orElseThrow();

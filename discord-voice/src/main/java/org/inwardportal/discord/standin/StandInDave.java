@@ -86,7 +86,7 @@ final class StandInDave implements AutoCloseable {
         run(() -> group(channelId).invalidCommitWelcome(user, transitionId));
     }
 
-    DaveVoiceGroup.Stats stats(long channelId) {
+    DaveGroupStats stats(long channelId) {
         return call(() -> group(channelId).stats());
     }
 

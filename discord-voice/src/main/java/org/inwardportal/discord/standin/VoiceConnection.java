@@ -13,6 +13,8 @@ final class VoiceConnection {
     volatile Channel socket;
     volatile InetSocketAddress udpAddress;
     volatile TransportCipher cipher;
+    /** The voice channel whose DAVE group this session is a participant of (null: none). */
+    volatile Long daveChannel;
     private int serverSeq;
     private int sendCounter = 1;
 

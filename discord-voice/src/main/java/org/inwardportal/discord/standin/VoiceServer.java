@@ -16,6 +16,7 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -68,6 +69,13 @@ final class VoiceServer {
     private final AtomicLong emptyDatagrams = new AtomicLong();
     private final Map<Long, AtomicInteger> identifies = new ConcurrentHashMap<>();
     private volatile boolean requireDave;
+    /** The voice gateway speaks DAVE protocol version 1 (issue 10); null: off, protocol version 0. */
+    private volatile StandInDave dave;
+    private final AtomicLong botFrames = new AtomicLong();
+    private final AtomicLong botDaveFrames = new AtomicLong();
+    private final AtomicLong memberDecryptFailures = new AtomicLong();
+    private final AtomicLong memberFramesWithheld = new AtomicLong();
+    private final AtomicLong daveRequiredCloses = new AtomicLong();
     private volatile List<String> offeredModes = MODES;
     private Channel wsChannel;
     private Channel udpChannel;
@@ -99,6 +107,8 @@ final class VoiceServer {
     }
 
     void stop() {
+        StandInDave d = dave;
+        if (d != null) d.close();
         if (wsChannel != null) wsChannel.close().syncUninterruptibly();
         if (udpChannel != null) udpChannel.close().syncUninterruptibly();
         byUser.values().forEach(c -> {
@@ -144,6 +154,43 @@ final class VoiceServer {
         this.requireDave = require;
     }
 
+    /**
+     * DAVE on: SESSION_DESCRIPTION carries protocol version 1, the gateway runs each channel's MLS
+     * group (external sender, proposals, commits, welcomes, transitions) and emulated members are
+     * DAVE participants. As Discord does since 2026-03-01, a client offering version 0 is closed
+     * with 4017. Call before anyone joins voice.
+     */
+    synchronized void enableDave() {
+        if (dave == null) dave = new StandInDave();
+    }
+
+    StandInDave dave() {
+        return dave;
+    }
+
+    /** Opus frames bots sent, and how many of them were DAVE protocol frames (ending in the FA FA marker). */
+    long botFrames() {
+        return botFrames.get();
+    }
+
+    long botDaveFrames() {
+        return botDaveFrames.get();
+    }
+
+    /** Frames from a bot a listening member's DAVE session could not decrypt. */
+    long memberDecryptFailures() {
+        return memberDecryptFailures.get();
+    }
+
+    long daveRequiredCloses() {
+        return daveRequiredCloses.get();
+    }
+
+    /** Member frames not sent because the member's DAVE session could not produce one. */
+    long memberFramesWithheld() {
+        return memberFramesWithheld.get();
+    }
+
     /** A fresh voice token for a bot that asked to join voice (answers gateway op 4). */
     String issueToken(long guildId, long userId, String sessionId) {
         String token = Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
@@ -158,6 +205,7 @@ final class VoiceServer {
     void disconnect(long userId) {
         VoiceConnection c = byUser.remove(userId);
         if (c != null) {
+            leaveDave(c);
             bySsrc.remove(c.ssrc);
             Channel s = c.socket;
             if (s != null) s.close();
@@ -211,6 +259,18 @@ final class VoiceServer {
 
     /** A member entered or left a voice channel: bots in that channel learn of it (ops 11 / 13). */
     void memberMoved(EmulatedMember m, Long fromChannel, Long toChannel) {
+        StandInDave d = dave;
+        if (d != null) {
+            long id = m.user().id();
+            if (fromChannel != null) {
+                d.memberLeft(fromChannel, id);
+                d.userPresence(fromChannel, id, false);
+            }
+            if (toChannel != null) {
+                d.userPresence(toChannel, id, true);
+                d.memberJoined(toChannel, id, usersIn(toChannel, id));
+            }
+        }
         for (VoiceConnection c : byUser.values()) {
             Long botChannel = world.voiceChannelOf(c.userId).orElse(null);
             if (botChannel == null) continue;
@@ -233,6 +293,14 @@ final class VoiceServer {
     /** One Opus frame from a member to every bot in its channel, encrypted for each. */
     int memberFrame(EmulatedMember m, int sequence, long timestamp, byte[] opus) {
         int sent = 0;
+        StandInDave d = dave;
+        if (d != null) {
+            opus = d.encryptFromMember(m.user().id(), opus); // as the member's client sends it: end-to-end encrypted
+            if (opus == null) {
+                memberFramesWithheld.incrementAndGet();
+                return 0;
+            }
+        }
         for (VoiceConnection c : botsInChannelOf(m)) {
             if (!c.mediaReady()) continue;
             // Like Discord: a one-element header extension (RFC 8285 one-byte form) whose body is encrypted.
@@ -250,6 +318,80 @@ final class VoiceServer {
             }
         }
         return sent;
+    }
+
+    /** Users in a voice channel as DAVE sees them: members, and bots whose voice session speaks DAVE there. */
+    private List<Long> usersIn(long channel, long except) {
+        List<Long> users = new java.util.ArrayList<>();
+        members.values().stream().map(x -> x.user().id())
+                .filter(u -> u != except && Long.valueOf(channel).equals(world.voiceChannelOf(u).orElse(null))).forEach(users::add);
+        byUser.values().stream().filter(c -> c.daveChannel != null && c.daveChannel == channel && c.userId != except)
+                .forEach(c -> users.add(c.userId));
+        return users;
+    }
+
+    private void leaveDave(VoiceConnection c) {
+        StandInDave d = dave;
+        Long channel = c.daveChannel;
+        if (d == null || channel == null) return;
+        c.daveChannel = null;
+        d.participantLeft(channel, c.userId);
+        d.userPresence(channel, c.userId, false);
+    }
+
+    /** The gateway → bot direction of DAVE: binary ops as [u16 sequence][u8 opcode][payload], the others JSON. */
+    private DaveParticipantLink botLink(VoiceConnection c) {
+        return new DaveParticipantLink() {
+            @Override
+            public long userId() {
+                return c.userId;
+            }
+
+            @Override
+            public void externalSender(byte[] p) {
+                sendBinary(c, 25, -1, p);
+            }
+
+            @Override
+            public void proposals(byte[] payload) {
+                sendBinary(c, 27, -1, payload);
+            }
+
+            @Override
+            public void announceCommit(int transitionId, byte[] commit) {
+                sendBinary(c, 29, transitionId, commit);
+            }
+
+            @Override
+            public void welcome(int transitionId, byte[] welcome) {
+                sendBinary(c, 30, transitionId, welcome);
+            }
+
+            @Override
+            public void prepareTransition(int transitionId, int protocolVersion) {
+                send(c, 21, JSON.createObjectNode().put("transition_id", transitionId).put("protocol_version", protocolVersion));
+            }
+
+            @Override
+            public void executeTransition(int transitionId) {
+                send(c, 22, JSON.createObjectNode().put("transition_id", transitionId));
+            }
+
+            @Override
+            public void prepareEpoch(long epoch, int protocolVersion) {
+                send(c, 24, JSON.createObjectNode().put("epoch", epoch).put("protocol_version", protocolVersion));
+            }
+        };
+    }
+
+    private void sendBinary(VoiceConnection c, int op, int transitionId, byte[] payload) {
+        Channel s = c.socket;
+        if (s == null || !s.isActive()) return;
+        ByteBuf b = Unpooled.buffer(5 + payload.length);
+        b.writeShort(c.nextServerSeq()).writeByte(op);
+        if (transitionId >= 0) b.writeShort(transitionId);
+        b.writeBytes(payload);
+        s.writeAndFlush(new BinaryWebSocketFrame(b));
     }
 
     private List<VoiceConnection> botsInChannelOf(EmulatedMember m) {
@@ -304,8 +446,12 @@ final class VoiceServer {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+            if (frame instanceof BinaryWebSocketFrame binary) {
+                daveBinary(ctx.channel(), binary.content());
+                return;
+            }
             if (!(frame instanceof TextWebSocketFrame text)) {
-                return; // DAVE binary ops arrive with the DAVE issue
+                return;
             }
             JsonNode msg;
             try {
@@ -327,10 +473,44 @@ final class VoiceServer {
                 }
                 case 1 -> selectProtocol(ctx.channel(), d);
                 case 5 -> { /* the bot's own speaking flag: nothing to do */ }
+                case 23, 31 -> daveText(ctx.channel(), op, d);
                 default -> {
                     if (conn == null) closeWith(ctx.channel(), 4003, "not authenticated");
                 }
             }
+        }
+
+        /** Ops 26 (key package) and 28 (commit + welcome): [u8 opcode][payload]. */
+        private void daveBinary(Channel ch, ByteBuf content) {
+            StandInDave dv = dave;
+            if (conn == null) {
+                closeWith(ch, 4003, "not authenticated");
+                return;
+            }
+            Long channel = conn.daveChannel;
+            if (dv == null || channel == null || content.readableBytes() < 1) return;
+            int op = content.getUnsignedByte(content.readerIndex());
+            byte[] payload = new byte[content.readableBytes() - 1];
+            content.getBytes(content.readerIndex() + 1, payload);
+            switch (op) {
+                case 26 -> dv.keyPackage(channel, conn.userId, payload);
+                case 28 -> dv.commitWelcome(channel, conn.userId, payload);
+                default -> log.debug("voice gateway: unknown binary op {} from {}", op, conn.userId);
+            }
+        }
+
+        /** Ops 23 (ready for transition) and 31 (invalid commit or welcome). */
+        private void daveText(Channel ch, int op, JsonNode d) {
+            StandInDave dv = dave;
+            if (conn == null) {
+                closeWith(ch, 4003, "not authenticated");
+                return;
+            }
+            Long channel = conn.daveChannel;
+            if (dv == null || channel == null) return;
+            int transitionId = d.path("transition_id").asInt(-1);
+            if (op == 23) dv.ready(channel, conn.userId, transitionId);
+            else dv.invalidCommitWelcome(channel, conn.userId, transitionId);
         }
 
         private void identify(Channel ch, JsonNode d) {
@@ -346,7 +526,8 @@ final class VoiceServer {
                 return;
             }
             int maxDave = d.path("max_dave_protocol_version").asInt(0);
-            if (requireDave && maxDave < 1) {
+            if ((requireDave || dave != null) && maxDave < 1) {
+                daveRequiredCloses.incrementAndGet();
                 closeWith(ch, 4017, "E2EE/DAVE protocol required");
                 return;
             }
@@ -391,7 +572,7 @@ final class VoiceServer {
             random.nextBytes(key);
             conn.cipher = TransportCipher.forMode(mode, key);
             ObjectNode desc = JSON.createObjectNode().put("mode", mode).put("audio_codec", "opus")
-                    .put("media_session_id", Long.toHexString(random.nextLong())).put("dave_protocol_version", 0);
+                    .put("media_session_id", Long.toHexString(random.nextLong())).put("dave_protocol_version", dave != null ? 1 : 0);
             var keyArray = desc.putArray("secret_key");
             for (byte b : key) keyArray.add(b & 0xff);
             send(conn, 4, desc);
@@ -400,8 +581,24 @@ final class VoiceServer {
             var ids = JSON.createArrayNode();
             members.values().stream().filter(m -> channel != null && channel.equals(world.voiceChannelOf(m.user().id()).orElse(null)))
                     .forEach(m -> ids.add(String.valueOf(m.user().id())));
+            StandInDave dv = dave;
+            if (dv != null && channel != null) {
+                // With DAVE, other bots in the call are group members too: they are announced as well.
+                byUser.values().stream().filter(o -> o != conn && o.daveChannel != null && o.daveChannel.equals(channel))
+                        .forEach(o -> ids.add(String.valueOf(o.userId)));
+            }
             if (!ids.isEmpty()) {
                 send(conn, 11, JSON.createObjectNode().set("user_ids", ids));
+            }
+            if (dv != null && channel != null) {
+                leaveDave(conn); // a new voice session of the same bot starts over in the group
+                conn.daveChannel = channel;
+                for (VoiceConnection o : byUser.values()) {
+                    if (o != conn && channel.equals(o.daveChannel)) send(o, 11, JSON.createObjectNode()
+                            .set("user_ids", JSON.createArrayNode().add(String.valueOf(conn.userId))));
+                }
+                dv.userPresence(channel, conn.userId, true);
+                dv.participantJoined(channel, botLink(conn));
             }
         }
 
@@ -409,6 +606,7 @@ final class VoiceServer {
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
             if (conn != null && conn.socket == ctx.channel()) {
                 conn.socket = null;
+                leaveDave(conn); // whitepaper "Member Remove": a severed voice connection leaves the group
             }
             super.channelInactive(ctx);
         }
@@ -482,14 +680,26 @@ final class VoiceServer {
             }
             int skip = TransportCipher.extensionBodyLength(packet);
             byte[] opus = Arrays.copyOfRange(plain, Math.min(skip, plain.length), plain.length);
+            botFrames.incrementAndGet();
+            if (opus.length >= 11 && (opus[opus.length - 1] & 0xff) == 0xFA && (opus[opus.length - 2] & 0xff) == 0xFA) {
+                botDaveFrames.incrementAndGet();
+            }
             int seq = ((packet[2] & 0xff) << 8) | (packet[3] & 0xff);
             long ts = ByteBuffer.wrap(packet, 4, 4).getInt() & 0xffffffffL;
             Long channel = world.voiceChannelOf(c.userId).orElse(null);
             if (channel == null) return;
+            StandInDave d = dave;
             Heard heard = new Heard(c.userId, seq, ts, opus, now);
             for (EmulatedMember m : members.values()) {
                 if (channel.equals(world.voiceChannelOf(m.user().id()).orElse(null))) {
-                    m.hear(heard);
+                    if (d == null) {
+                        m.hear(heard);
+                        continue;
+                    }
+                    // Each member's client decrypts with its own DAVE session.
+                    byte[] clear = d.decryptForMember(m.user().id(), c.userId, opus);
+                    if (clear == null) memberDecryptFailures.incrementAndGet();
+                    else m.hear(new Heard(c.userId, seq, ts, clear, now));
                 }
             }
         }
