@@ -132,6 +132,15 @@ public final class EmulatedMember {
         return heardCount.get();
     }
 
+    /** The frames heard since the last call (or since the member was made), and forgets them: a load run's drain. */
+    public List<Heard> takeHeard() {
+        synchronized (heard) {
+            List<Heard> taken = List.copyOf(heard);
+            heard.clear();
+            return taken;
+        }
+    }
+
     public void clearHeard() {
         synchronized (heard) {
             heard.clear();
