@@ -15,6 +15,8 @@ import org.inwardportal.control.discord.CommandsService;
 import org.inwardportal.control.discord.PortalCommands;
 import org.inwardportal.control.discord.PresenceUpdater;
 import org.inwardportal.control.discord.SpectatorLinks;
+import org.inwardportal.control.discord.StatusBoard;
+import org.inwardportal.control.discord.StatusBoardStore;
 import org.inwardportal.control.binding.WorldStats;
 import org.inwardportal.control.local.LocalDemo;
 import org.inwardportal.control.binding.WorldStatsStore;
@@ -90,10 +92,12 @@ public final class Portal implements AutoCloseable {
         SpectatorLinks links = new SpectatorLinks(() -> config.find(ConfigKeys.HTTP_PUBLIC_URL).orElseGet(() ->
                 "http://" + config.get(ConfigKeys.HTTP_HOST) + ":" + http.localAddress().getPort()));
         this.stats = new WorldStats(bindings, new WorldStatsStore(() -> database.dataSource()), clock, Duration.ofSeconds(30));
+        StatusBoard board = new StatusBoard(bindings, new StatusBoardStore(() -> database.dataSource()),
+                config.get(ConfigKeys.DISCORD_STATUS_INTERVAL));
         CommandsService commands = new CommandsService(discord, new PortalCommands(bindings, activity,
-                new ShardTokens(() -> database.dataSource()), config.get(ConfigKeys.DISCORD_MANAGER_ROLES), links, stats.store(), clock),
+                new ShardTokens(() -> database.dataSource()), config.get(ConfigKeys.DISCORD_MANAGER_ROLES), links, stats.store(), clock, board),
                 new ChannelBridge(bindings, activity, () -> sig[0].server(), clock, config.get(ConfigKeys.NOTIFICATIONS_IDLE_WINDOW), links),
-                new PresenceUpdater(bindings, discord, config.get(ConfigKeys.DISCORD_STATUS_INTERVAL)));
+                new PresenceUpdater(bindings, discord, config.get(ConfigKeys.DISCORD_STATUS_INTERVAL)), board);
         // HTTP first (health and readiness while the rest starts; spectator links need its port); bindings open
         // (bots rejoin their voice channels) before shards may connect.
         List<org.inwardportal.control.lifecycle.Component> components = new java.util.ArrayList<>(

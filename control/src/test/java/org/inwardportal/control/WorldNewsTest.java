@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.inwardportal.control.binding.Binding;
@@ -384,6 +385,47 @@ class WorldNewsTest {
         Interaction month = slashWhenRegistered(ann, "stats", Map.of("days", 30));
         month.awaitResponse(1, T);
         assertThat(month.replyText()).contains("last 30 days").contains("2 sessions").contains("peak 3 players");
+    }
+
+    @Test
+    void aStatusBoardListsTheWorldsIsEditedInPlaceAndIsForgottenWhenItsMessageIsDeleted() throws Exception {
+        EmulatedMember gus = d.addMember("Gus");
+        Interaction denied = slashWhenRegistered(gus, "board", Map.of());
+        denied.awaitResponse(1, T);
+        assertThat(denied.replyText()).contains("Manage Channels");
+        assertThat(posted()).noneMatch(p -> p.contains("**Worlds**"));
+
+        EmulatedMember mona = d.addMember("Mona", StandInWorld.Role.MODERATORS);
+        Interaction on = slashWhenRegistered(mona, "board", Map.of());
+        await(() -> on.replyText() != null && on.replyText().contains("keeps itself up to date"));
+        assertThat(on.ephemeral()).isTrue();
+        await(() -> board().isPresent());
+        assertThat(board().orElseThrow().path("content").asText()).contains("Lobby World").contains("0 players");
+
+        report(Map.of("p1", "Ana", "p2", "Bo"));
+        await(() -> board().map(m -> m.path("content").asText().contains("2 players")).orElse(false));
+        long id = board().orElseThrow().path("id").asLong();
+        assertThat(posted().stream().filter(p -> p.contains("**Worlds**")).count()).as("edited in place, not posted again").isEqualTo(1);
+
+        assertThat(d.deleteMessage(text.id(), id)).isTrue(); // an admin deletes it
+        report(Map.of("p1", "Ana")); // the next edit finds the message gone
+        var boards = new org.inwardportal.control.discord.StatusBoardStore(portal.database()::dataSource);
+        await(() -> {
+            try {
+                return boards.get(d.world().guildId()).isEmpty();
+            } catch (java.sql.SQLException e) {
+                return false;
+            }
+        });
+        Interaction off = slashWhenRegistered(mona, "board", Map.of("state", "off"));
+        off.awaitResponse(1, T);
+        assertThat(off.replyText()).contains("has no status board");
+    }
+
+    /** The status board message in #world, if there is one. */
+    private Optional<com.fasterxml.jackson.databind.JsonNode> board() {
+        return d.channelMessages(text.id()).stream().filter(m -> m.path("content").asText().contains("**Worlds**"))
+                .map(m -> (com.fasterxml.jackson.databind.JsonNode) m).findFirst();
     }
 
     private Interaction slashWhenRegistered(EmulatedMember m, String sub, Map<String, Object> options) throws Exception {

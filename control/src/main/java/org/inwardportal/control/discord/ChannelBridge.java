@@ -232,7 +232,7 @@ public final class ChannelBridge extends ListenerAdapter implements BindingServi
     }
 
     // Discord markdown in a name must not format the message around it
-    private static String escape(String s) {
+    static String escape(String s) {
         return s.replaceAll("([*_`~|>\\\\])", "\\\\$1");
     }
 }

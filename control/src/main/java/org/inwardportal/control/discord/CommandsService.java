@@ -15,9 +15,12 @@ public final class CommandsService implements Component {
     private final PortalCommands commands;
     private final ChannelBridge bridge;
     private final PresenceUpdater presence;
+    private final StatusBoard board;
     private volatile Health health = Health.starting();
 
-    public CommandsService(DiscordService discord, PortalCommands commands, ChannelBridge bridge, PresenceUpdater presence) {
+    public CommandsService(DiscordService discord, PortalCommands commands, ChannelBridge bridge, PresenceUpdater presence,
+                           StatusBoard board) {
+        this.board = board;
         this.discord = discord;
         this.commands = commands;
         this.bridge = bridge;
@@ -39,12 +42,14 @@ public final class CommandsService implements Component {
         commands.attachTo(bot.jda());
         bridge.attachTo(bot.jda());
         presence.start(java.time.Duration.ofSeconds(30));
+        board.attachTo(bot.jda(), java.time.Duration.ofSeconds(60));
         health = Health.ready("/portal through bot " + bot.name());
     }
 
     @Override
     public void stop(Duration budget) {
         presence.close();
+        board.close();
         health = Health.stopped();
     }
 

@@ -53,13 +53,15 @@ public final class PortalCommands extends ListenerAdapter {
     private final Set<String> managerRoles;
     private final SpectatorLinks links;
     private final WorldStatsStore stats;
+    private final StatusBoard board;
     private final java.time.Clock clock;
     /** How long a personal spectator link works. */
     static final int MAX_STATS_DAYS = 90;
     static final java.time.Duration INVITE_VALID_FOR = java.time.Duration.ofHours(24);
 
     public PortalCommands(BindingService bindings, ActivityStore activity, ShardTokens shards, List<String> managerRoles,
-                          SpectatorLinks links, WorldStatsStore stats, java.time.Clock clock) {
+                          SpectatorLinks links, WorldStatsStore stats, java.time.Clock clock, StatusBoard board) {
+        this.board = board;
         this.links = links;
         this.stats = stats;
         this.clock = clock;
@@ -83,6 +85,9 @@ public final class PortalCommands extends ListenerAdapter {
                 new SubcommandData("stats", "Sessions, peak players and audio carried over the last days")
                         .addOptions(new OptionData(OptionType.INTEGER, "days", "How many days back, today included (default 7)")
                                 .setRequiredRange(1, MAX_STATS_DAYS)),
+                new SubcommandData("board", "A message here that lists this server's worlds and keeps itself up to date")
+                        .addOptions(new OptionData(OptionType.STRING, "state", "on (post it here) or off (remove it); default on")
+                                .addChoice("on", "on").addChoice("off", "off")),
                 new SubcommandData("invite", "Your personal, expiring link to watch the world here from a browser"),
                 new SubcommandData("notify", "A direct message when the world here goes from empty to occupied")
                         .addOptions(new OptionData(OptionType.STRING, "state", "on or off", true)
@@ -131,6 +136,7 @@ public final class PortalCommands extends ListenerAdapter {
                 case "notify" -> notify(e);
                 case "invite" -> invite(e);
                 case "stats" -> stats(e);
+                case "board" -> board(e);
                 case "kick", "mute", "unmute" -> moderate(e, e.getSubcommandName());
                 default -> help(e);
             }
@@ -241,6 +247,24 @@ public final class PortalCommands extends ListenerAdapter {
                 : "No more direct messages about **" + b.get().displayName() + "**.").setEphemeral(true).queue();
     }
 
+    private void board(SlashCommandInteractionEvent e) throws SQLException {
+        if (!(e.getChannel() instanceof net.dv8tion.jda.api.entities.channel.concrete.TextChannel here)) {
+            e.reply("Run it in a text channel: the board is posted where you run it.").setEphemeral(true).queue();
+            return;
+        }
+        if (!mayManage(e.getMember(), here)) {
+            e.reply(denial("post a status board in", here)).setEphemeral(true).queue();
+            return;
+        }
+        if ("off".equals(e.getOption("state", OptionMapping::getAsString))) {
+            e.reply(board.remove(e.getGuild().getIdLong()) ? "The status board is removed." : "This server has no status board.")
+                    .setEphemeral(true).queue();
+            return;
+        }
+        e.deferReply(true).queue();
+        board.post(here, e.getUser().getId(), text -> e.getHook().sendMessage(text).setEphemeral(true).queue());
+    }
+
     private void stats(SlashCommandInteractionEvent e) throws SQLException {
         Optional<Binding> b = bindingHere(e);
         if (b.isEmpty()) {
@@ -323,6 +347,7 @@ public final class PortalCommands extends ListenerAdapter {
                 `/portal unbind [voice-channel]` unbind it (Manage Channels needed)
                 `/portal status` the world, its players, who is bridged
                 `/portal stats [days]` sessions, peak players and audio carried, by default over 7 days
+                `/portal board [on|off]` a message here listing this server's worlds, kept up to date (Manage Channels needed)
                 `/portal invite` your own link to watch the world from a browser (24 hours)
                 `/portal notify on|off` a direct message when the world here goes from empty to occupied
                 `/portal kick|mute|unmute player` ask the world to do so (Manage Channels needed)
@@ -379,12 +404,12 @@ public final class PortalCommands extends ListenerAdapter {
         return bindings.store().byChannel(e.getChannel().getIdLong()).stream().findFirst();
     }
 
-    private boolean mayManage(Member m, VoiceChannel channel) {
+    private boolean mayManage(Member m, net.dv8tion.jda.api.entities.channel.middleman.GuildChannel channel) {
         return m.hasPermission(channel, Permission.MANAGE_CHANNEL)
                 || m.getRoles().stream().anyMatch(r -> managerRoles.contains(r.getName().toLowerCase(Locale.ROOT)));
     }
 
-    private String denial(String what, VoiceChannel channel) {
+    private String denial(String what, net.dv8tion.jda.api.entities.channel.middleman.GuildChannel channel) {
         return "You need **Manage Channels** on " + channel.getAsMention()
                 + (managerRoles.isEmpty() ? "" : " or one of the roles " + managerRoles.stream().sorted().map(r -> "`" + r + "`")
                 .collect(Collectors.joining(", ")))

@@ -203,6 +203,11 @@ public final class DiscordStandIn implements AutoCloseable {
         gateway.channelUpdated(channel);
     }
 
+    /** An admin deletes a message: MESSAGE_DELETE to every bot; false if there was none. */
+    public boolean deleteMessage(long channelId, long messageId) {
+        return gateway.rest().deleteMessage(channelId, messageId);
+    }
+
     /** An admin hides a channel from a member (a member overwrite denying View Channel): CHANNEL_UPDATE to every bot. */
     public void hideChannel(long channelId, long memberId) {
         var channel = world.channel(channelId).orElseThrow();

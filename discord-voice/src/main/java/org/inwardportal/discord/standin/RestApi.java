@@ -61,6 +61,21 @@ final class RestApi {
         return new Handler();
     }
 
+    /** Deletes a message (by its author, or an admin): MESSAGE_DELETE to every bot; false if there was none. */
+    boolean deleteMessage(long channelId, long messageId) {
+        ObjectNode found = messages.stream().filter(x -> x.path("id").asText().equals(String.valueOf(messageId))
+                && x.path("channel_id").asText().equals(String.valueOf(channelId))).findFirst().orElse(null);
+        if (found == null) return false;
+        deleteMessage(found);
+        return true;
+    }
+
+    private void deleteMessage(ObjectNode m) {
+        messages.remove(m);
+        gateway.broadcast("MESSAGE_DELETE", JSON.createObjectNode().put("id", m.path("id").asText())
+                .put("channel_id", m.path("channel_id").asText()).put("guild_id", String.valueOf(world.guildId())));
+    }
+
     List<ObjectNode> messages() {
         return List.copyOf(messages);
     }
@@ -257,6 +272,10 @@ final class RestApi {
                     found.put("edited_timestamp", Instant.now().toString());
                     gateway.broadcast("MESSAGE_UPDATE", found.deepCopy());
                     return Answer.ok(found);
+                }
+                if (method.equals(HttpMethod.DELETE)) {
+                    deleteMessage(found);
+                    return new Answer(HttpResponseStatus.NO_CONTENT, null);
                 }
             }
             if ((m = GUILD_MEMBER.matcher(path)).matches() && method.equals(HttpMethod.GET)) {
