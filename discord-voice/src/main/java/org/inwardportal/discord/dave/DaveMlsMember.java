@@ -63,11 +63,13 @@ public final class DaveMlsMember {
     private record OwnCommit(byte[] commit, Group next) {}
 
     public DaveMlsMember(long selfUserId) {
-        this.selfUserId = selfUserId;
-        try {
-            suite = MlsCipherSuite.getSuite(CIPHER_SUITE);
-        } catch (Exception e) {
-            throw new IllegalStateException("BouncyCastle MLS lacks ciphersuite 2", e);
+        synchronized (MlsLock.LOCK) {
+            this.selfUserId = selfUserId;
+            try {
+                suite = MlsCipherSuite.getSuite(CIPHER_SUITE);
+            } catch (Exception e) {
+                throw new IllegalStateException("BouncyCastle MLS lacks ciphersuite 2", e);
+            }
         }
     }
 
@@ -77,26 +79,28 @@ public final class DaveMlsMember {
      * sender is kept: a new local group is made at once when it is known.
      */
     public void reset(int version, long groupIdValue) {
-        protocolVersion = version;
-        groupId = MlsWire.identity(groupIdValue);
-        group = null;
-        ownCommits.clear();
-        cachedAdds = 0;
-        try {
-            initKey = suite.getHPKE().generatePrivateKey();
-            encryptionKey = suite.getHPKE().generatePrivateKey();
-            AsymmetricCipherKeyPair signature = suite.generateSignatureKeyPair();
-            signaturePrivate = suite.serializeSignaturePrivateKey(signature.getPrivate());
-            // Whitepaper "Key Packages: Validation": basic credential, lifetime 0..2^64-1 (bcmls's default LifeTime).
-            leaf = new LeafNode(suite, suite.getHPKE().serializePublicKey(encryptionKey.getPublic()),
-                    suite.serializeSignaturePublicKey(signature.getPublic()), Credential.forBasic(MlsWire.identity(selfUserId)),
-                    new Capabilities(), new LifeTime(), new ArrayList<>(), signaturePrivate);
-            keyPackage = new KeyPackage(suite, suite.getHPKE().serializePublicKey(initKey.getPublic()), leaf,
-                    new ArrayList<>(), signaturePrivate);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot make a key package", e);
+        synchronized (MlsLock.LOCK) {
+            protocolVersion = version;
+            groupId = MlsWire.identity(groupIdValue);
+            group = null;
+            ownCommits.clear();
+            cachedAdds = 0;
+            try {
+                initKey = suite.getHPKE().generatePrivateKey();
+                encryptionKey = suite.getHPKE().generatePrivateKey();
+                AsymmetricCipherKeyPair signature = suite.generateSignatureKeyPair();
+                signaturePrivate = suite.serializeSignaturePrivateKey(signature.getPrivate());
+                // Whitepaper "Key Packages: Validation": basic credential, lifetime 0..2^64-1 (bcmls's default LifeTime).
+                leaf = new LeafNode(suite, suite.getHPKE().serializePublicKey(encryptionKey.getPublic()),
+                        suite.serializeSignaturePublicKey(signature.getPublic()), Credential.forBasic(MlsWire.identity(selfUserId)),
+                        new Capabilities(), new LifeTime(), new ArrayList<>(), signaturePrivate);
+                keyPackage = new KeyPackage(suite, suite.getHPKE().serializePublicKey(initKey.getPublic()), leaf,
+                        new ArrayList<>(), signaturePrivate);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot make a key package", e);
+            }
+            createLocalGroupIfReady();
         }
-        createLocalGroupIfReady();
     }
 
     public int protocolVersion() {
@@ -105,27 +109,33 @@ public final class DaveMlsMember {
 
     /** Op 26: this member's key package as an MLSMessage. */
     public byte[] keyPackageMessage() {
-        requireReset();
-        try {
-            return MLSOutputStream.encode(MLSMessage.keyPackage(keyPackage));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+        synchronized (MlsLock.LOCK) {
+            requireReset();
+            try {
+                return MLSOutputStream.encode(MLSMessage.keyPackage(keyPackage));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 
     /** Op 25: the voice gateway's ExternalSender (signature key and basic credential). */
     public void setExternalSender(byte[] encoded) throws DaveProtocolException {
-        ExternalSender parsed;
-        try {
-            parsed = (ExternalSender) MLSInputStream.decode(encoded, ExternalSender.class);
-        } catch (Exception | AssertionError e) {
-            throw new DaveProtocolException("external sender package does not parse: " + e);
+        synchronized (MlsLock.LOCK) {
+            String bad = MlsFraming.externalSender(encoded);
+            if (bad != null) throw new DaveProtocolException("external sender package: " + bad);
+            ExternalSender parsed;
+            try {
+                parsed = (ExternalSender) MLSInputStream.decode(encoded, ExternalSender.class);
+            } catch (Exception | AssertionError e) {
+                throw new DaveProtocolException("external sender package does not parse: " + e);
+            }
+            if (parsed.getSignatureKey() == null || parsed.getSignatureKey().length == 0) {
+                throw new DaveProtocolException("external sender package has no signature key");
+            }
+            externalSender = encoded.clone();
+            if (group == null) createLocalGroupIfReady();
         }
-        if (parsed.getSignatureKey() == null || parsed.getSignatureKey().length == 0) {
-            throw new DaveProtocolException("external sender package has no signature key");
-        }
-        externalSender = encoded.clone();
-        if (group == null) createLocalGroupIfReady();
     }
 
     /** Whitepaper "Initial Group Creation": a local group with ourselves as sole member once the external sender is known. */
@@ -148,55 +158,59 @@ public final class DaveMlsMember {
      * @param recognized users the voice gateway announced (ops 11/13) plus ourselves: an Add for anyone else is refused
      */
     public byte[] processProposals(byte[] payload, Set<Long> recognized) throws DaveProtocolException {
-        if (payload.length < 1) throw new DaveProtocolException("empty proposals message");
-        if (payload[0] == 1) {
-            throw new DaveProtocolException("proposal revoke is not supported by the pure-Java session");
-        }
-        if (payload[0] != 0) throw new DaveProtocolException("unknown proposals operation " + (payload[0] & 0xff));
-        if (group == null) return null;
-        List<MLSMessage> messages = new ArrayList<>();
-        try {
-            new MLSInputStream(Arrays.copyOfRange(payload, 1, payload.length)).readList(messages, MLSMessage.class);
-        } catch (Exception | AssertionError e) {
-            throw new DaveProtocolException("proposals do not parse: " + e);
-        }
-        if (messages.isEmpty()) throw new DaveProtocolException("no proposals in an append");
-        // Check all first (whitepaper "Proposal Handling": only Add/Remove from the external sender), then apply.
-        List<byte[]> encoded = new ArrayList<>();
-        int adds = 0;
-        for (MLSMessage m : messages) {
-            FramedContent content = publicContent(m, "proposal");
-            if (content.getSender().getSenderType() != SenderType.EXTERNAL || content.getSender().getSenderIndex() != 0) {
-                throw new DaveProtocolException("proposal not sent by the voice gateway's external sender");
+        synchronized (MlsLock.LOCK) {
+            if (payload.length < 1) throw new DaveProtocolException("empty proposals message");
+            if (payload[0] == 1) {
+                throw new DaveProtocolException("proposal revoke is not supported by the pure-Java session");
             }
-            if (content.getEpoch() != group.getEpoch()) {
-                throw new DaveProtocolException("proposal for epoch " + content.getEpoch() + ", group is at " + group.getEpoch());
+            if (payload[0] != 0) throw new DaveProtocolException("unknown proposals operation " + (payload[0] & 0xff));
+            if (group == null) return null;
+            String bad = MlsFraming.proposals(payload, groupId, group.getEpoch());
+            if (bad != null) throw new DaveProtocolException("proposals: " + bad);
+            List<MLSMessage> messages = new ArrayList<>();
+            try {
+                new MLSInputStream(Arrays.copyOfRange(payload, 1, payload.length)).readList(messages, MLSMessage.class);
+            } catch (Exception | AssertionError e) {
+                throw new DaveProtocolException("proposals do not parse: " + e);
             }
-            ProposalType type = content.getProposal().getProposalType();
-            if (type == ProposalType.ADD) {
-                long user = MlsWire.userId(content.getProposal().getAdd().keyPackage.getLeafNode().getCredential().getIdentity());
-                if (!recognized.contains(user)) {
-                    throw new DaveProtocolException("add proposal for user " + Long.toUnsignedString(user) + " who is not in the call");
+            if (messages.isEmpty()) throw new DaveProtocolException("no proposals in an append");
+            // Check all first (whitepaper "Proposal Handling": only Add/Remove from the external sender), then apply.
+            List<byte[]> encoded = new ArrayList<>();
+            int adds = 0;
+            for (MLSMessage m : messages) {
+                FramedContent content = publicContent(m, "proposal");
+                if (content.getSender().getSenderType() != SenderType.EXTERNAL || content.getSender().getSenderIndex() != 0) {
+                    throw new DaveProtocolException("proposal not sent by the voice gateway's external sender");
                 }
-                adds++;
-            } else if (type != ProposalType.REMOVE) {
-                throw new DaveProtocolException("proposal type " + type + " is not allowed in DAVE");
+                if (content.getEpoch() != group.getEpoch()) {
+                    throw new DaveProtocolException("proposal for epoch " + content.getEpoch() + ", group is at " + group.getEpoch());
+                }
+                ProposalType type = content.getProposal().getProposalType();
+                if (type == ProposalType.ADD) {
+                    long user = MlsWire.userId(content.getProposal().getAdd().keyPackage.getLeafNode().getCredential().getIdentity());
+                    if (!recognized.contains(user)) {
+                        throw new DaveProtocolException("add proposal for user " + Long.toUnsignedString(user) + " who is not in the call");
+                    }
+                    adds++;
+                } else if (type != ProposalType.REMOVE) {
+                    throw new DaveProtocolException("proposal type " + type + " is not allowed in DAVE");
+                }
+                try {
+                    encoded.add(MLSOutputStream.encode(m));
+                } catch (Exception e) {
+                    throw new DaveProtocolException("proposal does not encode: " + e);
+                }
             }
-            try {
-                encoded.add(MLSOutputStream.encode(m));
-            } catch (Exception e) {
-                throw new DaveProtocolException("proposal does not encode: " + e);
+            for (byte[] p : encoded) {
+                try {
+                    group.handle(p, null);
+                } catch (Exception e) {
+                    throw new DaveProtocolException("proposal refused by MLS: " + e.getMessage());
+                }
             }
+            cachedAdds += adds;
+            return commit();
         }
-        for (byte[] p : encoded) {
-            try {
-                group.handle(p, null);
-            } catch (Exception e) {
-                throw new DaveProtocolException("proposal refused by MLS: " + e.getMessage());
-            }
-        }
-        cachedAdds += adds;
-        return commit();
     }
 
     /** Whitepaper "Proposal Handling"/"Member Add": commit every cached proposal, inline tree in the Welcome. */
@@ -225,32 +239,39 @@ public final class DaveMlsMember {
      * group (then it is not for us, whitepaper "Client Commit Validity").
      */
     public CommitOutcome processCommit(byte[] commit, StringBuilder why) {
-        if (group == null) return CommitOutcome.IGNORED;
-        OwnCommit own = null;
-        for (OwnCommit c : ownCommits) if (Arrays.equals(c.commit(), commit)) own = c;
-        if (group.getEpoch() == 0 && own == null) return CommitOutcome.IGNORED;
-        Group next;
-        try {
-            MLSMessage m = (MLSMessage) MLSInputStream.decode(commit, MLSMessage.class);
-            publicContent(m, "commit");
-            next = group.handle(commit, own == null ? null : own.next());
-        } catch (Exception | AssertionError e) {
-            why.append("commit refused: ").append(e.getMessage() != null ? e.getMessage() : e.toString());
-            return CommitOutcome.FAILED;
+        synchronized (MlsLock.LOCK) {
+            if (group == null) return CommitOutcome.IGNORED;
+            OwnCommit own = null;
+            for (OwnCommit c : ownCommits) if (Arrays.equals(c.commit(), commit)) own = c;
+            if (group.getEpoch() == 0 && own == null) return CommitOutcome.IGNORED;
+            String bad = MlsFraming.handshakeHead(commit, 0, groupId, group.getEpoch());
+            if (bad != null) {
+                why.append("commit refused: ").append(bad);
+                return CommitOutcome.FAILED;
+            }
+            Group next;
+            try {
+                MLSMessage m = (MLSMessage) MLSInputStream.decode(commit, MLSMessage.class);
+                publicContent(m, "commit");
+                next = group.handle(commit, own == null ? null : own.next());
+            } catch (Exception | AssertionError e) {
+                why.append("commit refused: ").append(e.getMessage() != null ? e.getMessage() : e.toString());
+                return CommitOutcome.FAILED;
+            }
+            if (next == null) {
+                why.append("not a commit");
+                return CommitOutcome.FAILED;
+            }
+            String duplicate = duplicateIdentity(next);
+            if (duplicate != null) {
+                why.append("the group would hold user ").append(duplicate).append(" twice");
+                return CommitOutcome.FAILED;
+            }
+            group = next;
+            ownCommits.clear();
+            cachedAdds = 0;
+            return CommitOutcome.APPLIED;
         }
-        if (next == null) {
-            why.append("not a commit");
-            return CommitOutcome.FAILED;
-        }
-        String duplicate = duplicateIdentity(next);
-        if (duplicate != null) {
-            why.append("the group would hold user ").append(duplicate).append(" twice");
-            return CommitOutcome.FAILED;
-        }
-        group = next;
-        ownCommits.clear();
-        cachedAdds = 0;
-        return CommitOutcome.APPLIED;
     }
 
     /**
@@ -259,28 +280,35 @@ public final class DaveMlsMember {
      * users in the call.
      */
     public CommitOutcome processWelcome(byte[] welcomeBytes, Set<Long> recognized, StringBuilder why) {
-        if (group != null && group.getEpoch() > 0) {
-            why.append("already in an established group");
-            return CommitOutcome.IGNORED;
+        synchronized (MlsLock.LOCK) {
+            if (group != null && group.getEpoch() > 0) {
+                why.append("already in an established group");
+                return CommitOutcome.IGNORED;
+            }
+            String bad = MlsFraming.welcome(welcomeBytes);
+            if (bad != null) {
+                why.append("welcome refused: ").append(bad);
+                return CommitOutcome.FAILED;
+            }
+            Group joined;
+            try {
+                Welcome welcome = (Welcome) MLSInputStream.decode(welcomeBytes, Welcome.class);
+                joined = new Group(suite.getHPKE().serializePrivateKey(initKey.getPrivate()), encryptionKey, signaturePrivate,
+                        keyPackage, welcome, null, new HashMap<>(), new HashMap<>());
+            } catch (Exception | AssertionError e) {
+                why.append("welcome refused: ").append(e.getMessage() != null ? e.getMessage() : e.toString());
+                return CommitOutcome.FAILED;
+            }
+            String problem = checkJoinedGroup(joined, recognized);
+            if (problem != null) {
+                why.append(problem);
+                return CommitOutcome.FAILED;
+            }
+            group = joined;
+            ownCommits.clear();
+            cachedAdds = 0;
+            return CommitOutcome.APPLIED;
         }
-        Group joined;
-        try {
-            Welcome welcome = (Welcome) MLSInputStream.decode(welcomeBytes, Welcome.class);
-            joined = new Group(suite.getHPKE().serializePrivateKey(initKey.getPrivate()), encryptionKey, signaturePrivate,
-                    keyPackage, welcome, null, new HashMap<>(), new HashMap<>());
-        } catch (Exception | AssertionError e) {
-            why.append("welcome refused: ").append(e.getMessage() != null ? e.getMessage() : e.toString());
-            return CommitOutcome.FAILED;
-        }
-        String problem = checkJoinedGroup(joined, recognized);
-        if (problem != null) {
-            why.append(problem);
-            return CommitOutcome.FAILED;
-        }
-        group = joined;
-        ownCommits.clear();
-        cachedAdds = 0;
-        return CommitOutcome.APPLIED;
     }
 
     private String checkJoinedGroup(Group joined, Set<Long> recognized) {
@@ -323,22 +351,28 @@ public final class DaveMlsMember {
         Group g = group;
         if (g == null) throw new IllegalStateException("no MLS group");
         return (label, context, length) -> {
-            try {
-                return g.getKeySchedule().MLSExporter(label, context, length);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
+            synchronized (MlsLock.LOCK) {
+                try {
+                    return g.getKeySchedule().MLSExporter(label, context, length);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
             }
         };
     }
 
     /** Whitepaper "Epoch Authenticator". */
     public byte[] epochAuthenticator() {
-        return group == null ? null : group.getEpochAuthenticator();
+        synchronized (MlsLock.LOCK) {
+            return group == null ? null : group.getEpochAuthenticator();
+        }
     }
 
     /** The user ids in the current group's leaves. */
     public Set<Long> members() {
-        return group == null ? Set.of() : members(group);
+        synchronized (MlsLock.LOCK) {
+            return group == null ? Set.of() : members(group);
+        }
     }
 
     private static Set<Long> members(Group g) {
@@ -365,15 +399,17 @@ public final class DaveMlsMember {
 
     /** The framed content of a PublicMessage (whitepaper "Voice Gateway Commit Validity": handshakes are public). */
     public static FramedContent publicContent(MLSMessage m, String what) throws DaveProtocolException {
-        if (m.wireFormat != WireFormat.mls_public_message) {
-            throw new DaveProtocolException(what + " is not an MLS PublicMessage but " + m.wireFormat);
-        }
-        try {
-            byte[] encoded = MLSOutputStream.encode(m);
-            // MLSMessage = version (2) | wire_format (2) | PublicMessage, which starts with its FramedContent.
-            return (FramedContent) new MLSInputStream(Arrays.copyOfRange(encoded, 4, encoded.length)).read(FramedContent.class);
-        } catch (Exception | AssertionError e) {
-            throw new DaveProtocolException(what + " framing does not parse: " + e);
+        synchronized (MlsLock.LOCK) {
+            if (m.wireFormat != WireFormat.mls_public_message) {
+                throw new DaveProtocolException(what + " is not an MLS PublicMessage but " + m.wireFormat);
+            }
+            try {
+                byte[] encoded = MLSOutputStream.encode(m);
+                // MLSMessage = version (2) | wire_format (2) | PublicMessage, which starts with its FramedContent.
+                return (FramedContent) new MLSInputStream(Arrays.copyOfRange(encoded, 4, encoded.length)).read(FramedContent.class);
+            } catch (Exception | AssertionError e) {
+                throw new DaveProtocolException(what + " framing does not parse: " + e);
+            }
         }
     }
 

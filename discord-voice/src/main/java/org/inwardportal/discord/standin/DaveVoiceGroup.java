@@ -30,6 +30,8 @@ import org.bouncycastle.mls.crypto.MlsCipherSuite;
 import org.bouncycastle.mls.TreeKEM.LeafIndex;
 import org.inwardportal.discord.dave.DaveMlsMember;
 import org.inwardportal.discord.dave.DaveProtocolException;
+import org.inwardportal.discord.dave.MlsFraming;
+import org.inwardportal.discord.dave.MlsLock;
 import org.inwardportal.discord.dave.MlsWire;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,16 +88,18 @@ final class DaveVoiceGroup {
     }
 
     DaveVoiceGroup(long channelId, ScheduledExecutorService thread) {
-        this.channelId = channelId;
-        this.groupId = MlsWire.identity(channelId);
-        this.thread = thread;
-        try {
-            suite = MlsCipherSuite.getSuite(DaveMlsMember.CIPHER_SUITE);
-            signingKey = suite.generateSignatureKeyPair();
-            externalSenderPackage = MLSOutputStream.encode(new ExternalSender(
-                    suite.serializeSignaturePublicKey(signingKey.getPublic()), Credential.forBasic(MlsWire.identity(0))));
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot set up the external sender", e);
+        synchronized (MlsLock.LOCK) {
+            this.channelId = channelId;
+            this.groupId = MlsWire.identity(channelId);
+            this.thread = thread;
+            try {
+                suite = MlsCipherSuite.getSuite(DaveMlsMember.CIPHER_SUITE);
+                signingKey = suite.generateSignatureKeyPair();
+                externalSenderPackage = MLSOutputStream.encode(new ExternalSender(
+                        suite.serializeSignaturePublicKey(signingKey.getPublic()), Credential.forBasic(MlsWire.identity(0))));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot set up the external sender", e);
+            }
         }
     }
 
@@ -132,16 +136,7 @@ final class DaveVoiceGroup {
         if (link == null) return;
         KeyPackage kp;
         try {
-            MLSMessage m = (MLSMessage) MLSInputStream.decode(message, MLSMessage.class);
-            if (m.wireFormat != WireFormat.mls_key_package) throw new DaveProtocolException("not a key package");
-            kp = m.keyPackage;
-            // Whitepaper "Key Packages: Validation": the signature, and the credential is the sender's user id.
-            if (!kp.verify()) throw new DaveProtocolException("key package signature does not verify");
-            if (kp.getSuite().getSuiteID() != DaveMlsMember.CIPHER_SUITE) throw new DaveProtocolException("wrong ciphersuite");
-            long identity = MlsWire.userId(kp.getLeafNode().getCredential().getIdentity());
-            if (identity != user) {
-                throw new DaveProtocolException("credential is user " + Long.toUnsignedString(identity) + ", not the sender");
-            }
+            kp = validKeyPackage(user, message);
         } catch (Exception | AssertionError e) {
             log.warn("DAVE gateway: key package from {} refused: {}", user, e.getMessage());
             return;
@@ -159,6 +154,24 @@ final class DaveVoiceGroup {
         if (established && leaf >= 0) fresh.add(removeProposal(user, leaf)); // re-added with a new key package
         fresh.add(addProposal(user, kp));
         propose(fresh);
+    }
+
+    /** Whitepaper "Key Packages: Validation": a key package, signed, ciphersuite 2, whose credential is the sender's user id. */
+    private static KeyPackage validKeyPackage(long user, byte[] message) throws Exception {
+        String bad = MlsFraming.keyPackage(message);
+        if (bad != null) throw new DaveProtocolException(bad);
+        synchronized (MlsLock.LOCK) {
+            MLSMessage m = (MLSMessage) MLSInputStream.decode(message, MLSMessage.class);
+            if (m.wireFormat != WireFormat.mls_key_package) throw new DaveProtocolException("not a key package");
+            KeyPackage kp = m.keyPackage;
+            if (!kp.verify()) throw new DaveProtocolException("key package signature does not verify");
+            if (kp.getSuite().getSuiteID() != DaveMlsMember.CIPHER_SUITE) throw new DaveProtocolException("wrong ciphersuite");
+            long identity = MlsWire.userId(kp.getLeafNode().getCredential().getIdentity());
+            if (identity != user) {
+                throw new DaveProtocolException("credential is user " + Long.toUnsignedString(identity) + ", not the sender");
+            }
+            return kp;
+        }
     }
 
     /** Op 23. */
@@ -183,10 +196,12 @@ final class DaveVoiceGroup {
     // ---- proposals ----
 
     private PendingProposal addProposal(long user, KeyPackage kp) {
-        try {
-            return signed(Proposal.add(kp), true, user, -1);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot encode an add proposal", e);
+        synchronized (MlsLock.LOCK) {
+            try {
+                return signed(Proposal.add(kp), true, user, -1);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot encode an add proposal", e);
+            }
         }
     }
 
@@ -195,16 +210,18 @@ final class DaveVoiceGroup {
     }
 
     private PendingProposal signed(Proposal proposal, boolean add, long user, int leaf) {
-        try {
-            MLSMessage m = MLSMessage.externalProposal(suite, groupId, established ? epoch : 0, proposal, 0,
-                    suite.serializeSignaturePrivateKey(signingKey.getPrivate()));
-            byte[] bytes = MLSOutputStream.encode(m);
-            // RFC 9420 §5.2: ProposalRef = RefHash(label, AuthenticatedContent); for a PublicMessage from an
-            // external sender (no membership tag) that is the MLSMessage without its 2-byte version.
-            byte[] ref = suite.refHash(Arrays.copyOfRange(bytes, 2, bytes.length), PROPOSAL_REF_LABEL);
-            return new PendingProposal(ref, bytes, add, user, leaf);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot sign a proposal", e);
+        synchronized (MlsLock.LOCK) {
+            try {
+                MLSMessage m = MLSMessage.externalProposal(suite, groupId, established ? epoch : 0, proposal, 0,
+                        suite.serializeSignaturePrivateKey(signingKey.getPrivate()));
+                byte[] bytes = MLSOutputStream.encode(m);
+                // RFC 9420 §5.2: ProposalRef = RefHash(label, AuthenticatedContent); for a PublicMessage from an
+                // external sender (no membership tag) that is the MLSMessage without its 2-byte version.
+                byte[] ref = suite.refHash(Arrays.copyOfRange(bytes, 2, bytes.length), PROPOSAL_REF_LABEL);
+                return new PendingProposal(ref, bytes, add, user, leaf);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot sign a proposal", e);
+            }
         }
     }
 
@@ -259,10 +276,17 @@ final class DaveVoiceGroup {
 
     private String acceptCommit(long user, byte[] payload) throws Exception {
         if (!participants.containsKey(user)) return "not a participant";
-        MLSMessage m = (MLSMessage) new MLSInputStream(payload).read(MLSMessage.class);
-        byte[] commit = MLSOutputStream.encode(m);
+        String bad = MlsFraming.handshakeHead(payload, 0, groupId, established ? epoch : 0);
+        if (bad != null) return bad;
+        MLSMessage m;
+        byte[] commit;
+        FramedContent content;
+        synchronized (MlsLock.LOCK) {
+            m = (MLSMessage) new MLSInputStream(payload).read(MLSMessage.class);
+            commit = MLSOutputStream.encode(m);
+            content = DaveMlsMember.publicContent(m, "commit");
+        }
         if (!Arrays.equals(commit, Arrays.copyOf(payload, commit.length))) return "commit not in canonical form";
-        FramedContent content = DaveMlsMember.publicContent(m, "commit");
         if (content.getCommit() == null) return "not a commit";
         if (content.getSender().getSenderType() != SenderType.MEMBER) return "sender is not a member";
         if (content.getEpoch() != (established ? epoch : 0)) return "commit for epoch " + content.getEpoch();
@@ -284,7 +308,9 @@ final class DaveVoiceGroup {
         byte[] welcome = Arrays.copyOfRange(payload, commit.length, payload.length);
         if (adds) {
             if (welcome.length == 0) return "adds members without a welcome";
-            MLSInputStream.decode(welcome, Welcome.class);
+            synchronized (MlsLock.LOCK) {
+                MLSInputStream.decode(welcome, Welcome.class);
+            }
         }
 
         // Accepted: apply to our view of the tree (RFC 9420 §12.3: removes, then adds into the leftmost blank leaf).

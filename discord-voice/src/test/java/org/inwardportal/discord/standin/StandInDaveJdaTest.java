@@ -2,72 +2,24 @@ package org.inwardportal.discord.standin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
-import net.dv8tion.jda.api.JDA;
-import net.dv8tion.jda.api.JDABuilder;
-import net.dv8tion.jda.api.audio.AudioModuleConfig;
-import net.dv8tion.jda.api.audio.AudioReceiveHandler;
-import net.dv8tion.jda.api.audio.AudioSendHandler;
-import net.dv8tion.jda.api.audio.OpusPacket;
 import net.dv8tion.jda.api.audio.dave.DaveSessionFactory;
 import net.dv8tion.jda.api.entities.Guild;
-import net.dv8tion.jda.api.requests.GatewayIntent;
-import net.dv8tion.jda.api.utils.cache.CacheFlag;
 import org.inwardportal.discord.dave.JavaDaveSession;
-import org.inwardportal.discord.voice.DiscordEndpoints;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Real JDA 6.5 with the pure-Java DAVE session against the DAVE-speaking stand-in: the group forms
- * over the voice gateway, audio flows end-to-end encrypted both ways (the stand-in's transport sees
- * only DAVE frames; members decrypt the bot's audio and the bot decrypts theirs), members joining
- * and leaving mid-call move the group to new epochs with the frames lost counted, and a client
- * without DAVE is refused with 4017.
+ * {@link DaveCallScenarios} with the bot on the pure-Java session ({@code JavaDaveSession}, what
+ * JDA gets from {@code JavaDaveSessionFactory}), plus what only it shows: the bot's own view of the
+ * group, and a client without DAVE refused with 4017.
  */
-class StandInDaveJdaTest {
-    private final DiscordStandIn standIn = start();
+class StandInDaveJdaTest extends DaveCallScenarios {
     private final List<JavaDaveSession> botSessions = new ArrayList<>();
-    private JDA jda;
-
-    private static DiscordStandIn start() {
-        try {
-            DiscordStandIn d = DiscordStandIn.start();
-            d.enableDave();
-            return d;
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    @AfterEach
-    void stop() {
-        if (jda != null) jda.shutdownNow();
-        standIn.close();
-    }
-
-    private JDA login(StandInWorld.User bot, DaveSessionFactory dave) throws InterruptedException {
-        JDABuilder b = JDABuilder.createDefault(bot.token(), EnumSet.of(GatewayIntent.GUILD_VOICE_STATES))
-                .enableCache(CacheFlag.VOICE_STATE);
-        if (dave != null) b.setAudioModuleConfig(new AudioModuleConfig().withDaveSessionFactory(dave));
-        return DiscordEndpoints.standIn(standIn).applyTo(b).build().awaitReady();
-    }
 
     /** JavaDaveSessionFactory, keeping the sessions JDA makes so the test can watch them. */
-    private DaveSessionFactory recordingFactory() {
+    @Override
+    protected DaveSessionFactory factory() {
         return (callbacks, userId, channelId) -> {
             JavaDaveSession s = new JavaDaveSession(callbacks, userId, channelId);
             synchronized (botSessions) {
@@ -83,179 +35,12 @@ class StandInDaveJdaTest {
         }
     }
 
-    static void await(String what, long seconds, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
-            Thread.sleep(10);
-        }
-    }
-
-    static byte[] marker(String who, int n) {
-        return ("\u00fc" + who + "#" + n).getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    static int markerNumber(byte[] opus, String who) {
-        String s = new String(opus, StandardCharsets.ISO_8859_1);
-        String prefix = "\u00fc" + who + "#";
-        return s.startsWith(prefix) ? Integer.parseInt(s.substring(prefix.length())) : -1;
-    }
-
-    /** Sends what is queued, one frame per 20 ms. */
-    private static final class Outbox implements AudioSendHandler {
-        final ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>();
-
-        @Override
-        public boolean canProvide() {
-            return !queue.isEmpty();
-        }
-
-        @Override
-        public ByteBuffer provide20MsAudio() {
-            return ByteBuffer.wrap(queue.poll());
-        }
-
-        @Override
-        public boolean isOpus() {
-            return true;
-        }
-    }
-
-    /** What JDA hands over, decrypted by its DAVE session. */
-    private static final class Inbox implements AudioReceiveHandler {
-        final ConcurrentLinkedQueue<OpusPacket> packets = new ConcurrentLinkedQueue<>();
-
-        @Override
-        public boolean canReceiveEncoded() {
-            return true;
-        }
-
-        @Override
-        public void handleEncodedAudio(OpusPacket packet) {
-            packets.add(packet);
-        }
-    }
-
-    private Guild joinBot(StandInWorld.User bot, Outbox out, Inbox in) throws InterruptedException {
-        jda = login(bot, recordingFactory());
-        Guild guild = jda.getGuildById(standIn.world().guildId());
-        guild.getAudioManager().setSendingHandler(out);
-        guild.getAudioManager().setReceivingHandler(in);
-        guild.getAudioManager().openAudioConnection(guild.getVoiceChannelsByName("World", false).getFirst());
-        return guild;
-    }
-
-    @Test
-    void jdaWithThePureJavaSessionJoinsTheGroupAndAudioIsEndToEndEncryptedBothWays() throws Exception {
-        StandInWorld.User bot = standIn.addBot("Portal");
-        EmulatedMember alice = standIn.addMember("Alice");
-        var world = standIn.world().channel("World");
-        long channel = world.id();
-        alice.joinVoice(world);
-        Outbox out = new Outbox();
-        Inbox in = new Inbox();
-        joinBot(bot, out, in);
-
-        await("the bot and Alice in one DAVE group, transition executed", 10, () -> {
-            JavaDaveSession b = botSession();
-            JavaDaveSession a = standIn.daveSession(alice.id());
-            return b != null && a != null && b.sendingEncrypted() && a.sendingEncrypted() && b.epoch() >= 1 && a.epoch() == b.epoch();
-        });
-        DaveGroupStats group = standIn.daveGroup(channel);
-        assertThat(group.established()).isTrue();
-        assertThat(group.leaves()).containsExactlyInAnyOrder(bot.id(), alice.id());
-        assertThat(botSession().epochAuthenticator()).isEqualTo(standIn.daveSession(alice.id()).epochAuthenticator());
-        assertThat(botSession().groupMembers()).containsExactlyInAnyOrder(bot.id(), alice.id());
-
-        // Bot → Alice.
-        alice.clearHeard();
-        long framesBefore = standIn.botFrames();
-        long daveBefore = standIn.botDaveFrames();
-        List<byte[]> said = new ArrayList<>();
-        for (int i = 0; i < 50; i++) said.add(marker("bot", i));
-        out.queue.addAll(said);
-        List<Heard> heard = alice.awaitHeard(50, Duration.ofSeconds(10));
-        assertThat(heard).hasSize(50);
-        for (int i = 0; i < 50; i++) {
-            assertThat(heard.get(i).opus()).isEqualTo(said.get(i));
-            assertThat(heard.get(i).fromUserId()).isEqualTo(bot.id());
-        }
-        long frames = standIn.botFrames() - framesBefore;
-        assertThat(frames).isGreaterThanOrEqualTo(50);
-        assertThat(standIn.botDaveFrames() - daveBefore).as("every frame on the transport is a DAVE frame").isEqualTo(frames);
-        assertThat(standIn.memberDecryptFailures()).isZero();
-
-        // Alice → bot: her client encrypts, JDA's session decrypts.
-        List<byte[]> aliceSays = new ArrayList<>();
-        for (int i = 0; i < 25; i++) aliceSays.add(marker("alice", i));
-        alice.speak(aliceSays).get(5, TimeUnit.SECONDS);
-        await("25 frames from Alice", 5, () -> in.packets.size() >= 25);
-        List<OpusPacket> got = new ArrayList<>(in.packets);
-        assertThat(got).hasSize(25);
-        for (int i = 0; i < 25; i++) {
-            assertThat(got.get(i).getOpusAudio()).isEqualTo(aliceSays.get(i));
-            assertThat(got.get(i).getUserId()).isEqualTo(alice.id());
-        }
-        assertThat(botSession().refusedMessages()).isZero();
-    }
-
-    @Test
-    void aMemberJoiningAndLeavingMidCallMovesTheGroupToNewEpochsAndAliceLosesAtMostAFrame() throws Exception {
-        StandInWorld.User bot = standIn.addBot("Portal");
-        EmulatedMember alice = standIn.addMember("Alice");
-        EmulatedMember bob = standIn.addMember("Bob");
-        var world = standIn.world().channel("World");
-        long channel = world.id();
-        alice.joinVoice(world);
-        Outbox out = new Outbox();
-        Inbox in = new Inbox();
-        joinBot(bot, out, in);
-        await("group of two", 10, () -> botSession() != null && botSession().sendingEncrypted()
-                && standIn.daveSession(alice.id()) != null && standIn.daveSession(alice.id()).sendingEncrypted());
-        long epochBefore = standIn.daveGroup(channel).epoch();
-        long transitionsBefore = standIn.daveGroup(channel).transitionsExecuted();
-
-        // 5 s of numbered frames each way while Bob joins and leaves.
-        int n = 250;
-        for (int i = 0; i < n; i++) out.queue.add(marker("bot", i));
-        List<byte[]> aliceSays = new ArrayList<>();
-        for (int i = 0; i < n; i++) aliceSays.add(marker("alice", i));
-        alice.clearHeard();
-        var aliceSpeaking = alice.speak(aliceSays);
-        Thread.sleep(1200);
-        bob.joinVoice(world);
-        await("Bob in the group (new epoch)", 5, () -> standIn.daveGroup(channel).epoch() == epochBefore + 1
-                && standIn.daveGroup(channel).transitionsExecuted() == transitionsBefore + 1);
-        assertThat(standIn.daveGroup(channel).leaves()).contains(bob.id());
-        Thread.sleep(1500);
-        bob.leaveVoice();
-        await("Bob removed (new epoch)", 5, () -> standIn.daveGroup(channel).epoch() == epochBefore + 2
-                && standIn.daveGroup(channel).transitionsExecuted() == transitionsBefore + 2);
-        assertThat(standIn.daveGroup(channel).leaves()).doesNotContain(bob.id());
-        aliceSpeaking.get(10, TimeUnit.SECONDS);
-        await("the bot's frames sent", 10, out.queue::isEmpty);
-        Thread.sleep(300);
-
-        Set<Integer> aliceHeard = new HashSet<>();
-        for (Heard h : alice.heard()) {
-            int k = markerNumber(h.opus(), "bot");
-            if (k >= 0) aliceHeard.add(k);
-        }
-        Set<Integer> botHeard = new HashSet<>();
-        for (OpusPacket p : in.packets) {
-            int k = markerNumber(p.getOpusAudio(), "alice");
-            if (k >= 0 && p.getUserId() == alice.id()) botHeard.add(k);
-        }
-        int aliceLost = n - aliceHeard.size();
-        int botLost = n - botHeard.size();
-        int bobHeard = (int) bob.heard().stream().filter(h -> markerNumber(h.opus(), "bot") >= 0).count();
-        System.out.printf("DAVE mid-call join/leave: Alice lost %d of %d bot frames, the bot lost %d of %d of Alice's, Bob heard %d,"
-                + " members' decrypt failures %d%n", aliceLost, n, botLost, n, bobHeard, standIn.memberDecryptFailures());
-        assertThat(aliceLost).as("frames Alice lost across two epoch changes").isLessThanOrEqualTo(1);
-        assertThat(botLost).as("frames the bot lost across two epoch changes").isLessThanOrEqualTo(1);
-        assertThat(bobHeard).as("Bob heard the bot while in the group").isGreaterThan(20);
-        assertThat(botSession().epoch()).isEqualTo(epochBefore + 2);
-        assertThat(botSession().groupMembers()).containsExactlyInAnyOrder(bot.id(), alice.id());
+    @Override
+    protected byte[] botEpochAuthenticator() {
+        JavaDaveSession s = botSession();
+        assertThat(s).isNotNull();
+        assertThat(s.refusedMessages()).isZero();
+        return s.epochAuthenticator();
     }
 
     @Test
