@@ -123,13 +123,7 @@ public final class LightPeer implements AutoCloseable {
 
     /** One connectivity check (also what keeps consent fresh); returns when the success response arrives. */
     public void check(String remoteUfrag, String remotePwd, boolean useCandidate) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA1");
-        mac.init(new SecretKeySpec(remotePwd.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-        byte[] tx = new byte[12];
-        random.nextBytes(tx);
-        ByteBuf req = Unpooled.buffer();
-        StunWriter.bindingRequest(req, tx, remoteUfrag + ":" + ufrag, mac, useCandidate, 0x7e7f00ff, random.nextLong(), new CRC32(), new byte[20]);
-        sendRaw(req);
+        sendBindingRequest(remoteUfrag, remotePwd, useCandidate);
         socket.setSoTimeout(3000);
         for (int tries = 0; tries < 20; tries++) {
             DatagramPacket p = new DatagramPacket(receiveBuffer, receiveBuffer.length);
@@ -151,12 +145,17 @@ public final class LightPeer implements AutoCloseable {
      */
     public void refreshConsent() throws Exception {
         if (remotePwd == null) throw new IllegalStateException("not connected");
+        sendBindingRequest(remoteUfrag, remotePwd, false);
+    }
+
+    // a STUN binding request as the controlling agent (RFC 8445 §7.2.2), signed with the relay's password
+    private void sendBindingRequest(String remoteUfrag, String remotePwd, boolean useCandidate) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA1");
         mac.init(new SecretKeySpec(remotePwd.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
         byte[] tx = new byte[12];
         random.nextBytes(tx);
         ByteBuf req = Unpooled.buffer();
-        StunWriter.bindingRequest(req, tx, remoteUfrag + ":" + ufrag, mac, false, 0x7e7f00ff, random.nextLong(), new CRC32(), new byte[20]);
+        StunWriter.bindingRequest(req, tx, remoteUfrag + ":" + ufrag, mac, useCandidate, 0x7e7f00ff, random.nextLong(), new CRC32(), new byte[20]);
         sendRaw(req);
     }
 
