@@ -107,12 +107,16 @@ public final class DaveMlsMember {
         return protocolVersion;
     }
 
-    /** Op 26: this member's key package as an MLSMessage. */
+    /**
+     * Op 26: this member's KeyPackage. The whitepaper's struct says "MLSMessage key_package_message",
+     * but libdave (what Discord's clients run) sends the bare KeyPackage struct ({@code 0001 0002
+     * init_key…}, seen on these machines) and so do we.
+     */
     public byte[] keyPackageMessage() {
         synchronized (MlsLock.LOCK) {
             requireReset();
             try {
-                return MLSOutputStream.encode(MLSMessage.keyPackage(keyPackage));
+                return MLSOutputStream.encode(keyPackage);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }

@@ -14,7 +14,6 @@ public final class MlsFraming {
 
     static final int MLS10 = 1;
     static final int WIRE_PUBLIC_MESSAGE = 1;
-    static final int WIRE_KEY_PACKAGE = 5;
 
     /** A cursor over a byte array. */
     private static final class Reader {
@@ -98,11 +97,9 @@ public final class MlsFraming {
         return handshakeHead(b, start, groupId, epoch);
     }
 
-    /** Op 26: an MLSMessage with a KeyPackage of MLS 1.0 for ciphersuite 2. */
+    /** Op 26: a bare KeyPackage (as libdave sends it, not wrapped in an MLSMessage) of MLS 1.0 for ciphersuite 2. */
     public static String keyPackage(byte[] b) {
         Reader r = new Reader(b, 0);
-        if (r.u16() != MLS10) return "not MLS 1.0";
-        if (r.u16() != WIRE_KEY_PACKAGE) return "not a key package";
         if (r.u16() != MLS10) return "key package not MLS 1.0";
         if (r.u16() != DaveMlsMember.CIPHER_SUITE) return "key package not for ciphersuite 2";
         return r.opaque() < 0 ? "init key length does not fit" : null;

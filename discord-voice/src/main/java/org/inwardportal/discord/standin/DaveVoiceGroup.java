@@ -25,7 +25,6 @@ import org.bouncycastle.mls.codec.ProposalOrRef;
 import org.bouncycastle.mls.codec.ProposalOrRefType;
 import org.bouncycastle.mls.codec.SenderType;
 import org.bouncycastle.mls.codec.Welcome;
-import org.bouncycastle.mls.codec.WireFormat;
 import org.bouncycastle.mls.crypto.MlsCipherSuite;
 import org.bouncycastle.mls.TreeKEM.LeafIndex;
 import org.inwardportal.discord.dave.DaveMlsMember;
@@ -67,6 +66,7 @@ final class DaveVoiceGroup {
     private final List<PendingProposal> pending = new ArrayList<>();
     private int nextTransitionId = 1;
     private Transition transition;
+    private final AtomicLong keyPackagesRefused = new AtomicLong();
     private final AtomicLong commitsAccepted = new AtomicLong();
     private final AtomicLong commitsRefused = new AtomicLong();
     private final AtomicLong invalidReports = new AtomicLong();
@@ -138,6 +138,7 @@ final class DaveVoiceGroup {
         try {
             kp = validKeyPackage(user, message);
         } catch (Exception | AssertionError e) {
+            keyPackagesRefused.incrementAndGet();
             log.warn("DAVE gateway: key package from {} refused: {}", user, e.getMessage());
             return;
         }
@@ -161,9 +162,7 @@ final class DaveVoiceGroup {
         String bad = MlsFraming.keyPackage(message);
         if (bad != null) throw new DaveProtocolException(bad);
         synchronized (MlsLock.LOCK) {
-            MLSMessage m = (MLSMessage) MLSInputStream.decode(message, MLSMessage.class);
-            if (m.wireFormat != WireFormat.mls_key_package) throw new DaveProtocolException("not a key package");
-            KeyPackage kp = m.keyPackage;
+            KeyPackage kp = (KeyPackage) MLSInputStream.decode(message, KeyPackage.class);
             if (!kp.verify()) throw new DaveProtocolException("key package signature does not verify");
             if (kp.getSuite().getSuiteID() != DaveMlsMember.CIPHER_SUITE) throw new DaveProtocolException("wrong ciphersuite");
             long identity = MlsWire.userId(kp.getLeafNode().getCredential().getIdentity());
@@ -391,6 +390,6 @@ final class DaveVoiceGroup {
 
     DaveGroupStats stats() {
         return new DaveGroupStats(established, epoch, List.copyOf(new ArrayList<>(leaves).stream().map(u -> u == null ? 0L : u).toList()),
-                commitsAccepted.get(), commitsRefused.get(), invalidReports.get(), transitionsExecuted.get(), soleMemberResets.get());
+                keyPackagesRefused.get(), commitsAccepted.get(), commitsRefused.get(), invalidReports.get(), transitionsExecuted.get(), soleMemberResets.get());
     }
 }

@@ -150,6 +150,7 @@ abstract class DaveCallScenarios {
         DaveGroupStats group = standIn.daveGroup(channel);
         assertThat(group.established()).isTrue();
         assertThat(group.leaves()).containsExactlyInAnyOrder(bot.id(), alice.id());
+        assertThat(group.keyPackagesRefused()).as("key packages the gateway could not use").isZero();
         assertThat(standIn.daveSession(alice.id()).groupMembers()).containsExactlyInAnyOrder(bot.id(), alice.id());
         if (botEpochAuthenticator() != null) {
             assertThat(botEpochAuthenticator()).isEqualTo(standIn.daveSession(alice.id()).epochAuthenticator());
@@ -252,6 +253,8 @@ abstract class DaveCallScenarios {
         assertThat(aliceLost).as("frames Alice lost across two epoch changes").isLessThanOrEqualTo(1);
         assertThat(botLost).as("frames the bot lost across two epoch changes").isLessThanOrEqualTo(1);
         assertThat(bobHeard).as("Bob heard the bot while in the group").isGreaterThan(20);
+        assertThat(standIn.daveGroup(channel).keyPackagesRefused()).isZero();
+        assertThat(standIn.daveGroup(channel).commitsAccepted()).isGreaterThanOrEqualTo(3);
         assertThat(standIn.daveSession(alice.id()).epoch()).isEqualTo(epochBefore + 2);
         assertThat(standIn.daveSession(alice.id()).groupMembers()).containsExactlyInAnyOrder(bot.id(), alice.id());
     }
