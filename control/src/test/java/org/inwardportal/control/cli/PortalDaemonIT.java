@@ -65,6 +65,22 @@ class PortalDaemonIT {
         }
     }
 
+    /** What scripts/run shows a newcomer: the demo's world and members heard each way, in the packaged daemon. */
+    @Test
+    void localModeWithTheDemoShowsAudioMovingBothWaysAndStopsCleanly() throws Exception {
+        try (PortalProcess p = new PortalProcess(dir, Map.of("PORTAL_HTTP_PORT", "0", "PORTAL_MEDIA_PORT", "0", "PORTAL_SIGNALING_PORT", "0",
+                "PORTAL_LOCAL_DEMO", "true"), "run")) {
+            p.awaitStdout("local demo running", START);
+            // a status line with the world's frames reaching Discord and members' frames reaching the world
+            p.awaitStdout("demo · voice ready · shard connected · .*world→Discord [1-9]\\d*/[1-9]\\d* .*Discord→world [1-9]\\d*/[1-9]\\d* .*members heard [1-9]",
+                    Duration.ofSeconds(40));
+            assertThat(p.stdout()).contains("spectators   http://127.0.0.1:").doesNotContain("ips_"); // a link, never the API secret
+            p.signal("INT");
+            assertThat(p.awaitExit(Duration.ofSeconds(20))).isZero();
+            assertThat(p.stdout()).contains("stopped");
+        }
+    }
+
     @Test
     void jsonLogsAreOneObjectPerLineAndSecretsNeverAppear() throws Exception {
         Path cfg = dir.resolve("portal.yaml");
