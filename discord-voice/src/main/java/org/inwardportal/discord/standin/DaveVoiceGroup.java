@@ -58,6 +58,9 @@ final class DaveVoiceGroup {
 
     private final Map<Long, DaveParticipantLink> participants = new LinkedHashMap<>();
     private final Map<Long, KeyPackage> keyPackages = new LinkedHashMap<>();
+    /** Members that reported an unprocessable commit or welcome (op 31): in the tree until removed, but pending. */
+    private final Set<Long> recovering = new HashSet<>();
+    private final Set<Long> corruptFor = new HashSet<>();
     /** Leaf index → user (null: blank), as the group's members see the tree. */
     private final List<Long> leaves = new ArrayList<>();
     private boolean established;
@@ -122,6 +125,7 @@ final class DaveVoiceGroup {
             resetGroup();
             leaves.stream().filter(u -> u != null && u != user).map(participants::get).filter(p -> p != null).forEach(p -> {
                 soleMemberResets.incrementAndGet();
+                keyPackages.remove(p.userId()); // a new one follows op 24
                 p.prepareEpoch(1, PROTOCOL_VERSION);
             });
             leaves.clear();
@@ -150,11 +154,15 @@ final class DaveVoiceGroup {
                 link.prepareTransition(0, PROTOCOL_VERSION);
             }
         }
-        List<PendingProposal> fresh = new ArrayList<>();
         int leaf = leaves.indexOf(user);
-        if (established && leaf >= 0) fresh.add(removeProposal(user, leaf)); // re-added with a new key package
-        fresh.add(addProposal(user, kp));
-        propose(fresh);
+        if (established && leaf >= 0) {
+            // Re-added with a new key package ("Member Remove": "about to be re-added with a different key
+            // package"): the Remove first; the Add follows once it is committed (bcmls cannot commit a Remove
+            // and an Add of the same user together: IndexOutOfBoundsException in Group.commit).
+            if (!removalPending(leaf)) propose(List.of(removeProposal(user, leaf)));
+            return;
+        }
+        propose(List.of(addProposal(user, kp)));
     }
 
     /** Whitepaper "Key Packages: Validation": a key package, signed, ciphersuite 2, whose credential is the sender's user id. */
@@ -183,13 +191,49 @@ final class DaveVoiceGroup {
 
     /** Op 31 (whitepaper "Recovery from Invalid Commit or Welcome"): remove the member; its new key package re-adds it. */
     void invalidCommitWelcome(long user, int transitionId) {
+        if (!participants.containsKey(user)) return;
         invalidReports.incrementAndGet();
         log.info("DAVE gateway: user {} could not process transition {}", user, transitionId);
         keyPackages.remove(user);
         Transition t = transition;
-        if (t != null) t.awaiting.remove(user);
+        if (t != null) {
+            t.awaiting.remove(user);
+            if (t.awaiting.isEmpty()) execute(t, "all ready");
+        }
         int leaf = leaves.indexOf(user);
-        if (established && leaf >= 0) propose(List.of(removeProposal(user, leaf)));
+        if (!established || leaf < 0) return;
+        recovering.add(user); // pending again: no proposals or commits for it until a Welcome
+        List<Long> holders = leaves.stream().filter(u -> u != null && !recovering.contains(u) && participants.containsKey(u)).toList();
+        if (holders.size() <= 1) {
+            // Nobody, or a sole member, would hold the group: start over ("Protocol Version Changes": epoch 1 is a
+            // new group; a commit that leaves its committer alone is one bcmls cannot make: IndexOutOfBoundsException).
+            // Those who reported have reset and sent new key packages already; only the holders are told.
+            log.info("DAVE gateway: {} member(s) left holding the group in channel {}: the group is re-created", holders.size(), channelId);
+            resetGroup();
+            leaves.clear();
+            holders.forEach(u -> {
+                keyPackages.remove(u);
+                participants.get(u).prepareEpoch(1, PROTOCOL_VERSION);
+            });
+            return;
+        }
+        if (!removalPending(leaf)) propose(List.of(removeProposal(user, leaf)));
+    }
+
+    private boolean removalPending(int leaf) {
+        return pending.stream().anyMatch(p -> !p.add() && p.leaf() == leaf);
+    }
+
+    /** Fault injection: the next commit or welcome sent to {@code user} has one byte flipped (its signature or ciphertext). */
+    void corruptNextHandshakeFor(long user) {
+        corruptFor.add(user);
+    }
+
+    private byte[] maybeCorrupt(long user, byte[] message) {
+        if (!corruptFor.remove(user)) return message;
+        byte[] bad = message.clone();
+        bad[bad.length - 5] ^= 0x40;
+        return bad;
     }
 
     // ---- proposals ----
@@ -231,7 +275,7 @@ final class DaveVoiceGroup {
     private void propose(List<PendingProposal> fresh) {
         pending.addAll(fresh);
         for (DaveParticipantLink p : participants.values()) {
-            boolean member = leaves.contains(p.userId());
+            boolean member = leaves.contains(p.userId()) && !recovering.contains(p.userId());
             if (established && !member) continue;
             if (!established && !keyPackages.containsKey(p.userId())) continue;
             List<PendingProposal> send = established ? fresh : fresh.stream().filter(x -> x.user() != p.userId()).toList();
@@ -290,6 +334,7 @@ final class DaveVoiceGroup {
         if (content.getSender().getSenderType() != SenderType.MEMBER) return "sender is not a member";
         if (content.getEpoch() != (established ? epoch : 0)) return "commit for epoch " + content.getEpoch();
         int senderLeaf = content.getSender().getSender().value();
+        if (recovering.contains(user)) return "the committer reported the group invalid";
         if (established ? senderLeaf >= leaves.size() || !Long.valueOf(user).equals(leaves.get(senderLeaf)) : senderLeaf != 0) {
             return "sender leaf " + senderLeaf + " is not the committer's";
         }
@@ -320,7 +365,7 @@ final class DaveVoiceGroup {
             leaves.add(user);
             previousMembers.add(user);
         } else {
-            for (Long u : leaves) if (u != null) previousMembers.add(u);
+            for (Long u : leaves) if (u != null && !recovering.contains(u)) previousMembers.add(u);
         }
         for (PendingProposal p : committed) if (!p.add()) leaves.set(p.leaf(), null);
         List<Long> added = new ArrayList<>();
@@ -330,6 +375,7 @@ final class DaveVoiceGroup {
             if (blank >= 0) leaves.set(blank, p.user());
             else leaves.add(p.user());
             added.add(p.user());
+            recovering.remove(p.user());
             keyPackages.remove(p.user());
         }
         while (!leaves.isEmpty() && leaves.get(leaves.size() - 1) == null) leaves.remove(leaves.size() - 1);
@@ -338,28 +384,29 @@ final class DaveVoiceGroup {
         pending.clear();
         int id = nextTransitionId;
         nextTransitionId = nextTransitionId == 0xFFFF ? 1 : nextTransitionId + 1;
+        recovering.removeIf(u -> !leaves.contains(u)); // removed: an ordinary pending member now
         Set<Long> members = new HashSet<>();
-        for (Long u : leaves) if (u != null) members.add(u);
+        for (Long u : leaves) if (u != null && !recovering.contains(u)) members.add(u);
         if (transition != null) transition.timeout.cancel(false);
         transition = new Transition(id, new HashSet<>(members));
         transition.awaiting.retainAll(participants.keySet());
         for (long u : previousMembers) {
             DaveParticipantLink p = participants.get(u);
-            if (p != null && members.contains(u)) p.announceCommit(id, commit);
+            if (p != null && members.contains(u)) p.announceCommit(id, maybeCorrupt(u, commit));
         }
         for (long u : added) {
             DaveParticipantLink p = participants.get(u);
-            if (p != null) p.welcome(id, welcome);
+            if (p != null) p.welcome(id, maybeCorrupt(u, welcome));
         }
         log.debug("DAVE gateway: channel {} epoch {} by {}, leaves {}, transition {}", channelId, epoch, user, leaves, id);
         // Participants whose key packages came while this commit was pending are proposed in the new epoch.
         List<PendingProposal> next = new ArrayList<>();
         for (Map.Entry<Long, KeyPackage> e : keyPackages.entrySet()) {
-            if (participants.containsKey(e.getKey()) && !members.contains(e.getKey())) next.add(addProposal(e.getKey(), e.getValue()));
+            if (participants.containsKey(e.getKey()) && !leaves.contains(e.getKey())) next.add(addProposal(e.getKey(), e.getValue()));
         }
         for (int leaf = 0; leaf < leaves.size(); leaf++) {
             Long u = leaves.get(leaf);
-            if (u != null && !participants.containsKey(u)) next.add(removeProposal(u, leaf));
+            if (u != null && (!participants.containsKey(u) || recovering.contains(u))) next.add(removeProposal(u, leaf));
         }
         if (!next.isEmpty()) propose(next);
         return null;
@@ -378,10 +425,10 @@ final class DaveVoiceGroup {
     }
 
     private void resetGroup() {
+        recovering.clear();
         established = false;
         epoch = 0;
         pending.clear();
-        keyPackages.clear();
         if (transition != null) transition.timeout.cancel(false);
         transition = null;
     }

@@ -191,6 +191,14 @@ public final class DiscordStandIn implements AutoCloseable {
         return voice.memberDecryptFailures();
     }
 
+    /**
+     * Fault injection: the next MLS commit or welcome the voice gateway sends {@code userId} in
+     * {@code channelId} has a byte flipped, so the client must report it (op 31) and be re-added.
+     */
+    public void corruptNextDaveHandshake(long channelId, long userId) {
+        voice.dave().corruptNextHandshakeFor(channelId, userId);
+    }
+
     /** Voice IDENTIFYs closed with 4017 because the client offered no DAVE protocol version. */
     public long daveRequiredCloses() {
         return voice.daveRequiredCloses();

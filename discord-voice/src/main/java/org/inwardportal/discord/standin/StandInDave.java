@@ -86,6 +86,13 @@ final class StandInDave implements AutoCloseable {
         run(() -> group(channelId).invalidCommitWelcome(user, transitionId));
     }
 
+    void corruptNextHandshakeFor(long channelId, long user) {
+        call(() -> {
+            group(channelId).corruptNextHandshakeFor(user);
+            return null;
+        });
+    }
+
     DaveGroupStats stats(long channelId) {
         return call(() -> group(channelId).stats());
     }

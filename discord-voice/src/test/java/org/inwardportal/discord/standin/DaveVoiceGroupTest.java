@@ -126,4 +126,23 @@ class DaveVoiceGroupTest {
         assertHearEachOther(A, B);
         assertHearEachOther(B, A);
     }
+
+    @Test
+    void aMemberThatCannotProcessItsWelcomeReportsItAndIsRemovedAndReAdded() throws Exception {
+        join(A);
+        join(B, A);
+        await("epoch 1", () -> s(B) != null && s(A).epoch() == 1 && s(B).epoch() == 1
+                && dave.stats(CHANNEL).transitionsExecuted() == 1);
+        dave.corruptNextHandshakeFor(CHANNEL, C);
+        join(C, A, B);
+        await("C reported its welcome and is back in the group", () -> s(C) != null && dave.stats(CHANNEL).invalidReports() == 1
+                && s(C).epoch() > 2 && s(C).epoch() == s(A).epoch() && s(B).epoch() == s(A).epoch() && s(C).sendingEncrypted()
+                && dave.stats(CHANNEL).transitionsExecuted() >= 4);
+        assertThat(s(C).refusedMessages()).isEqualTo(1);
+        assertThat(s(C).groupMembers()).containsExactlyInAnyOrder(A, B, C);
+        assertThat(dave.stats(CHANNEL).leaves()).containsExactlyInAnyOrder(A, B, C);
+        Thread.sleep(50); // the last execute reaches everyone
+        assertHearEachOther(A, C);
+        assertHearEachOther(C, B);
+    }
 }
