@@ -1,0 +1,68 @@
+package org.inwardportal.bench.load;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a load run is asked to do: for each count in {@code bindings}, that many bindings, each with
+ * {@code members} Discord members talking and its shard streaming, measured for {@code seconds}
+ * after {@code warmupSeconds} (excluded). Results go under {@code out}.
+ */
+public record LoadOptions(List<Integer> bindings, int members, int seconds, int warmupSeconds, Path out, boolean baseline) {
+    public static final String USAGE = """
+            usage: load [--bindings N[,N...]] [--members M] [--seconds T] [--warmup W] [--out DIR] [--no-baseline]
+              --bindings  bindings to run, one run per count (default 10; e.g. 1,10,50)
+              --members   talking Discord members per binding (default 3)
+              --seconds   measured seconds per run (default 30)
+              --warmup    seconds before measuring, excluded (default 5)
+              --out       results folder (default bench/results/load)
+              --no-baseline  skip the transcoding baseline
+            or:    load --replot DIR   (redraws DIR/latest.* from DIR/latest.json)""";
+
+    public LoadOptions {
+        bindings = List.copyOf(bindings);
+        if (bindings.isEmpty() || bindings.stream().anyMatch(n -> n < 1)) throw new IllegalArgumentException("--bindings: counts of 1 or more");
+        if (members < 1 || members > 8) throw new IllegalArgumentException("--members: 1 to 8 (a binding has 8 speaker tracks)");
+        if (seconds < 1) throw new IllegalArgumentException("--seconds: 1 or more");
+        if (warmupSeconds < 0) throw new IllegalArgumentException("--warmup: 0 or more");
+    }
+
+    /** The same options for one count of bindings. */
+    public LoadOptions only(int n) {
+        return new LoadOptions(List.of(n), members, seconds, warmupSeconds, out, baseline);
+    }
+
+    public static LoadOptions parse(String[] args) {
+        List<Integer> bindings = List.of(10);
+        int members = 3, seconds = 30, warmup = 5;
+        Path out = Path.of("bench/results/load");
+        boolean baseline = true;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--no-baseline")) {
+                baseline = false;
+                continue;
+            }
+            if (i + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
+            String v = args[++i];
+            try {
+                switch (a) {
+                    case "--bindings" -> {
+                        List<Integer> l = new ArrayList<>();
+                        for (String s : v.split(",")) l.add(Integer.parseInt(s.strip()));
+                        bindings = l;
+                    }
+                    case "--members" -> members = Integer.parseInt(v);
+                    case "--seconds" -> seconds = Integer.parseInt(v);
+                    case "--warmup" -> warmup = Integer.parseInt(v);
+                    case "--out" -> out = Path.of(v);
+                    default -> throw new IllegalArgumentException("unknown option " + a);
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(a + ": not a number: " + v);
+            }
+        }
+        return new LoadOptions(bindings, members, seconds, warmup, out, baseline);
+    }
+}
