@@ -62,7 +62,8 @@ public final class Portal implements AutoCloseable {
         this.database = new Database(DatabaseUrl.from(config), config.get(ConfigKeys.DATABASE_POOL_SIZE), metrics.registry());
         // Holder breaks the cycle: the HTTP server reports the daemon's health, and is one of its components.
         Daemon[] self = new Daemon[1];
-        this.discord = new DiscordService(config.get(ConfigKeys.DISCORD_TOKENS));
+        this.discord = new DiscordService(config.get(ConfigKeys.DISCORD_TOKENS),
+                org.inwardportal.discord.voice.DaveMode.parse(config.get(ConfigKeys.DAVE)));
         discord.localWorldCreated(() -> {
             try {
                 return Long.parseLong(database.setting("standin.created", () -> Long.toString(System.currentTimeMillis())));

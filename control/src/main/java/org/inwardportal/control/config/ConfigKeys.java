@@ -67,6 +67,10 @@ public final class ConfigKeys {
             ValueTypes.DURATION_TYPE, Duration.ofSeconds(15),
             "Shortest time between two updates of the bots' status (\"12 players in 3 worlds\"); Discord allows a few a minute.");
 
+    public static final ConfigKey<String> DAVE = new ConfigKey<>("dave", ValueTypes.oneOf("auto", "libdave", "java", "off"), "auto",
+            "Discord's end-to-end voice encryption: auto (libdave when it loads here, else pure Java), libdave, java, "
+                    + "or off (only the local stand-in accepts that).");
+
     public static final ConfigKey<Boolean> LOCAL_DEMO = new ConfigKey<>("local.demo", ValueTypes.BOOLEAN, false,
             "Local mode only: a synthetic shard and two emulated members who talk now and then, bound together, "
                     + "with a status line every few seconds (scripts/run turns it on).");
@@ -148,7 +152,7 @@ public final class ConfigKeys {
     public static final List<ConfigKey<?>> ALL = List.of(
             DATA_DIR, DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD, DATABASE_POOL_SIZE,
             HTTP_HOST, HTTP_PORT, HTTP_PUBLIC_URL, API_SECRET, API_REQUESTS_PER_MINUTE, API_GITHUB_SECRET, API_GITHUB_CHANNEL,
-            DISCORD_TOKENS, DISCORD_MANAGER_ROLES, DISCORD_STATUS_INTERVAL, LOCAL_DEMO, NOTIFICATIONS_IDLE_WINDOW, URO_URL, URO_INTERVAL,
+            DISCORD_TOKENS, DISCORD_MANAGER_ROLES, DISCORD_STATUS_INTERVAL, DAVE, LOCAL_DEMO, NOTIFICATIONS_IDLE_WINDOW, URO_URL, URO_INTERVAL,
             MEDIA_HOST, MEDIA_PORT, MEDIA_ADDRESSES, MEDIA_CONSENT_TIMEOUT,
             SIGNALING_HOST, SIGNALING_PORT, SIGNALING_MAX_MESSAGE_BYTES, SIGNALING_MESSAGES_PER_SECOND,
             SIGNALING_CONNECTIONS_PER_ADDRESS, SIGNALING_IDLE_TIMEOUT, SIGNALING_HELLO_TIMEOUT,

@@ -10,7 +10,8 @@ import org.inwardportal.control.lifecycle.Health;
 import org.inwardportal.discord.standin.DiscordStandIn;
 import org.inwardportal.discord.standin.StandInWorld;
 import org.inwardportal.discord.voice.BotState;
-import org.inwardportal.discord.voice.DaveSupport;
+import org.inwardportal.discord.voice.DaveImplementation;
+import org.inwardportal.discord.voice.DaveMode;
 import org.inwardportal.discord.voice.DiscordBot;
 import org.inwardportal.discord.voice.DiscordBots;
 import org.inwardportal.discord.voice.DiscordEndpoints;
@@ -29,6 +30,7 @@ public final class DiscordService implements Component {
 
     private final List<Secret> tokens;
     private final DiscordEndpoints endpoints;
+    private final DaveMode daveMode;
     private volatile java.util.function.LongSupplier localWorldCreated = System::currentTimeMillis;
     private volatile DiscordStandIn standIn;
     private volatile DiscordBots bots;
@@ -38,10 +40,20 @@ public final class DiscordService implements Component {
         this(tokens, DiscordEndpoints.discord());
     }
 
-    /** Configured tokens against the given endpoints (tests point them at a stand-in). */
+    /** Configured tokens and DAVE implementation ({@code dave}) against real Discord; no token: local mode. */
+    public DiscordService(List<Secret> tokens, DaveMode daveMode) {
+        this(tokens, DiscordEndpoints.discord(), daveMode);
+    }
+
+    /** Configured tokens against the given endpoints (tests point them at a stand-in), {@code dave = auto}. */
     public DiscordService(List<Secret> tokens, DiscordEndpoints endpoints) {
+        this(tokens, endpoints, DaveMode.AUTO);
+    }
+
+    public DiscordService(List<Secret> tokens, DiscordEndpoints endpoints, DaveMode daveMode) {
         this.tokens = List.copyOf(tokens);
         this.endpoints = endpoints;
+        this.daveMode = daveMode;
     }
 
     @Override
@@ -72,8 +84,12 @@ public final class DiscordService implements Component {
 
     @Override
     public void start() throws Exception {
-        DaveSupport dave = DaveSupport.probe();
-        log.info("DAVE: {}", dave.available() ? dave.description() : "unavailable: " + dave.description());
+        DaveImplementation dave = DaveImplementation.select(daveMode);
+        log.info("DAVE: {}", dave.description());
+        if (!dave.usable() && !(endpoints.isRealDiscord() && !localMode())) {
+            dave = DaveImplementation.select(DaveMode.OFF); // the stand-in does without DAVE
+            log.warn("DAVE: {}; against the local stand-in the bots go without DAVE", DaveImplementation.select(daveMode).description());
+        }
         List<DiscordBot> list = new ArrayList<>();
         if (localMode()) {
             standIn = DiscordStandIn.start(localWorldCreated.getAsLong());
@@ -82,14 +98,14 @@ public final class DiscordService implements Component {
                     standIn.gatewayUri(), standIn.world().guildName(), standIn.world().guildId(), standIn.world().channels().stream()
                             .map(c -> (c.type() == StandInWorld.VOICE ? "voice " : "#") + c.name() + " (id " + c.id() + ")")
                             .collect(Collectors.joining(", ")));
-            list.add(DiscordBot.login("local", botUser.token(), DiscordEndpoints.standIn(standIn)));
+            list.add(DiscordBot.login("local", botUser.token(), DiscordEndpoints.standIn(standIn), dave));
         } else {
-            if (endpoints.isRealDiscord() && !dave.available()) {
+            if (endpoints.isRealDiscord() && !dave.encrypts()) {
                 throw new IllegalStateException("cannot connect to Discord, which requires end-to-end voice encryption (DAVE) since"
                         + " 2026-03-01: " + dave.description());
             }
             for (int i = 0; i < tokens.size(); i++) {
-                list.add(DiscordBot.login("bot-" + (i + 1), tokens.get(i).reveal(), endpoints));
+                list.add(DiscordBot.login("bot-" + (i + 1), tokens.get(i).reveal(), endpoints, dave));
             }
         }
         bots = new DiscordBots(list);

@@ -140,7 +140,7 @@ class PortalDaemonIT {
         org.junit.jupiter.api.Assumptions.assumeFalse(org.inwardportal.discord.voice.DaveSupport.probe().available(),
                 "libdave loads on this host: the refusal cannot happen here");
         try (PortalProcess p = new PortalProcess(dir, Map.of("PORTAL_HTTP_PORT", "0", "PORTAL_MEDIA_PORT", "0", "PORTAL_SIGNALING_PORT", "0",
-                "PORTAL_DISCORD_TOKENS", "secret-bot-token-1"), "run")) {
+                "PORTAL_DISCORD_TOKENS", "secret-bot-token-1", "PORTAL_DAVE", "libdave"), "run")) {
             assertThat(p.awaitExit(Duration.ofSeconds(60))).isEqualTo(1);
             assertThat(p.stdout()).containsPattern("ERROR .*discord failed to start: cannot connect to Discord, which requires"
                     + " end-to-end voice encryption \\(DAVE\\).*glibc >= 2\\.38")

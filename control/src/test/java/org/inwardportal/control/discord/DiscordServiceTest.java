@@ -27,7 +27,8 @@ class DiscordServiceTest {
 
     @Test
     void aVoiceLinkClosedWith4017ShowsAsFailedWithTheReason() throws Exception {
-        DiscordService s = new DiscordService(List.of());
+        // dave = off: the bot offers no DAVE protocol version, so a stand-in that demands it closes with 4017.
+        DiscordService s = new DiscordService(List.of(), org.inwardportal.discord.voice.DaveMode.OFF);
         try {
             s.start();
             var standIn = s.standIn();

@@ -59,8 +59,19 @@ public final class DiscordBot implements AutoCloseable {
      * time into 20 ms slots by (tests move it on to simulate long silences).
      */
     public static DiscordBot login(String name, String token, DiscordEndpoints endpoints, java.util.function.LongSupplier sendClock) {
+        DaveSupport libdave = DaveSupport.probe();
+        return login(name, token, endpoints, sendClock, DaveImplementation.select(libdave.available() ? DaveMode.LIBDAVE : DaveMode.OFF));
+    }
+
+    /** As {@link #login(String, String, DiscordEndpoints)}, with the DAVE implementation chosen by configuration ({@code dave}). */
+    public static DiscordBot login(String name, String token, DiscordEndpoints endpoints, DaveImplementation dave) {
+        return login(name, token, endpoints, System::nanoTime, dave);
+    }
+
+    /** As {@link #login(String, String, DiscordEndpoints, java.util.function.LongSupplier)} with a DAVE implementation. */
+    public static DiscordBot login(String name, String token, DiscordEndpoints endpoints, java.util.function.LongSupplier sendClock,
+                                   DaveImplementation dave) {
         DiscordBot bot = new DiscordBot(name);
-        DaveSupport dave = DaveSupport.probe();
         if (token == null || token.isBlank() || token.chars().anyMatch(Character::isWhitespace)) {
             // Checked here because JDA's own error would quote the token.
             bot.fail("the token of bot " + name + " is empty or contains white space; give the bare token, without 'Bot '");
