@@ -61,6 +61,8 @@ final class DaveVoiceGroup {
     /** Members that reported an unprocessable commit or welcome (op 31): in the tree until removed, but pending. */
     private final Set<Long> recovering = new HashSet<>();
     private final Set<Long> corruptFor = new HashSet<>();
+    /** Test setting: only this user's commits are taken (while it is a participant and, once established, a member). */
+    private Long onlyCommitter;
     /** Leaf index → user (null: blank), as the group's members see the tree. */
     private final List<Long> leaves = new ArrayList<>();
     private boolean established;
@@ -224,6 +226,11 @@ final class DaveVoiceGroup {
         return pending.stream().anyMatch(p -> !p.add() && p.leaf() == leaf);
     }
 
+    /** Test setting: the gateway takes commits from {@code user} only (null: the first of each epoch, from anyone). */
+    void commitsOnlyFrom(Long user) {
+        onlyCommitter = user;
+    }
+
     /** Fault injection: the next commit or welcome sent to {@code user} has one byte flipped (its signature or ciphertext). */
     void corruptNextHandshakeFor(long user) {
         corruptFor.add(user);
@@ -335,6 +342,10 @@ final class DaveVoiceGroup {
         if (content.getEpoch() != (established ? epoch : 0)) return "commit for epoch " + content.getEpoch();
         int senderLeaf = content.getSender().getSender().value();
         if (recovering.contains(user)) return "the committer reported the group invalid";
+        if (onlyCommitter != null && onlyCommitter != user && participants.containsKey(onlyCommitter)
+                && (leaves.contains(onlyCommitter) || !established)) {
+            return "only " + onlyCommitter + " may commit (test setting)";
+        }
         if (established ? senderLeaf >= leaves.size() || !Long.valueOf(user).equals(leaves.get(senderLeaf)) : senderLeaf != 0) {
             return "sender leaf " + senderLeaf + " is not the committer's";
         }

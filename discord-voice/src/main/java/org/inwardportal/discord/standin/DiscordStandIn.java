@@ -199,6 +199,15 @@ public final class DiscordStandIn implements AutoCloseable {
         voice.dave().corruptNextHandshakeFor(channelId, userId);
     }
 
+    /**
+     * Test setting: the voice gateway of {@code channelId} takes MLS commits only from {@code userId}
+     * (null: the first valid commit of each epoch, from anyone, as Discord does), so a test can make
+     * one implementation create every epoch and the others follow.
+     */
+    public void daveCommitsOnlyFrom(long channelId, Long userId) {
+        voice.dave().commitsOnlyFrom(channelId, userId);
+    }
+
     /** Voice IDENTIFYs closed with 4017 because the client offered no DAVE protocol version. */
     public long daveRequiredCloses() {
         return voice.daveRequiredCloses();

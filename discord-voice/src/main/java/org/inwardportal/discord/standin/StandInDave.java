@@ -38,13 +38,18 @@ final class StandInDave implements AutoCloseable {
 
     /** Runs {@code work} on the DAVE thread. */
     void run(Runnable work) {
-        thread.execute(() -> {
-            try {
-                work.run();
-            } catch (RuntimeException e) {
-                log.warn("stand-in DAVE: {}", e.toString(), e);
-            }
-        });
+        if (thread.isShutdown()) return; // the stand-in is closing: nothing left to tell anyone
+        try {
+            thread.execute(() -> {
+                try {
+                    work.run();
+                } catch (RuntimeException e) {
+                    log.warn("stand-in DAVE: {}", e.toString(), e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // closed meanwhile
+        }
     }
 
     /** Runs {@code work} on the DAVE thread and waits for it (tests, observation). */
@@ -89,6 +94,13 @@ final class StandInDave implements AutoCloseable {
     void corruptNextHandshakeFor(long channelId, long user) {
         call(() -> {
             group(channelId).corruptNextHandshakeFor(user);
+            return null;
+        });
+    }
+
+    void commitsOnlyFrom(long channelId, Long user) {
+        call(() -> {
+            group(channelId).commitsOnlyFrom(user);
             return null;
         });
     }

@@ -199,13 +199,33 @@ abstract class DaveCallScenarios {
         Thread.sleep(100); // the bot's execute message is on its way
     }
 
+    /** Who may commit: anyone (the first commit of an epoch wins), only the bot, or only Alice (the pure-Java member). */
+    enum Committer { ANYONE, BOT, ALICE }
+
     @Test
     void aMemberJoiningAndLeavingMidCallMovesTheGroupToNewEpochsAndAliceLosesAtMostAFrame() throws Exception {
+        midCall(Committer.ANYONE);
+    }
+
+    /** Every epoch (creation, Bob's Add, Bob's Remove) made by the bot's implementation; the members follow its commits and Welcome. */
+    @Test
+    void theBotMakesEveryCommitAndTheMembersFollow() throws Exception {
+        midCall(Committer.BOT);
+    }
+
+    /** Every epoch made by Alice's pure-Java session; the bot joins from her Welcome and follows her commits. */
+    @Test
+    void aliceMakesEveryCommitAndTheBotFollows() throws Exception {
+        midCall(Committer.ALICE);
+    }
+
+    private void midCall(Committer committer) throws Exception {
         StandInWorld.User bot = standIn.addBot("Portal");
         EmulatedMember alice = standIn.addMember("Alice");
         EmulatedMember bob = standIn.addMember("Bob");
         var world = standIn.world().channel("World");
         long channel = world.id();
+        if (committer != Committer.ANYONE) standIn.daveCommitsOnlyFrom(channel, committer == Committer.BOT ? bot.id() : alice.id());
         alice.joinVoice(world);
         Outbox out = new Outbox();
         Inbox in = new Inbox();
@@ -248,12 +268,18 @@ abstract class DaveCallScenarios {
         int aliceLost = n - aliceHeard.size();
         int botLost = n - botHeard.size();
         int bobHeard = (int) bob.heard().stream().filter(h -> markerNumber(h.opus(), "bot") >= 0).count();
-        System.out.printf(getClass().getSimpleName() + ": DAVE mid-call join/leave: Alice lost %d of %d bot frames, the bot lost %d of %d of Alice's, Bob heard %d,"
+        System.out.printf(getClass().getSimpleName() + " (" + committer + " commits): DAVE mid-call join/leave: Alice lost %d of %d bot frames, the bot lost %d of %d of Alice's, Bob heard %d,"
                 + " members' decrypt failures %d%n", aliceLost, n, botLost, n, bobHeard, standIn.memberDecryptFailures());
         assertThat(aliceLost).as("frames Alice lost across two epoch changes").isLessThanOrEqualTo(1);
         assertThat(botLost).as("frames the bot lost across two epoch changes").isLessThanOrEqualTo(1);
         assertThat(bobHeard).as("Bob heard the bot while in the group").isGreaterThan(20);
         assertThat(standIn.daveGroup(channel).keyPackagesRefused()).isZero();
+        if (committer != Committer.ANYONE) {
+            // The group's creator sits in leaf 0; the other side's commits were all turned down.
+            long only = committer == Committer.BOT ? bot.id() : alice.id();
+            assertThat(standIn.daveGroup(channel).leaves().getFirst()).isEqualTo(only);
+            assertThat(standIn.daveGroup(channel).commitsRefused()).as("the other side's commits").isGreaterThanOrEqualTo(2);
+        }
         assertThat(standIn.daveGroup(channel).commitsAccepted()).isGreaterThanOrEqualTo(3);
         assertThat(standIn.daveSession(alice.id()).epoch()).isEqualTo(epochBefore + 2);
         assertThat(standIn.daveSession(alice.id()).groupMembers()).containsExactlyInAnyOrder(bot.id(), alice.id());
