@@ -40,7 +40,7 @@ public final class JavaDaveSession implements DaveSession {
     private final long channelId;
     private final DaveMlsMember mls;
     private final Set<Long> recognized = ConcurrentHashMap.newKeySet();
-    private final Map<Long, FrameDecryptor> decryptors = new ConcurrentHashMap<>();
+    private final UserDecryptors decryptors = new UserDecryptors();
     private final Map<Integer, Integer> preparedTransitions = new HashMap<>();
     private final FrameEncryptor encryptor = new FrameEncryptor();
     private SenderKeyRatchet sendRatchet; // guarded by encryptor
@@ -128,11 +128,11 @@ public final class JavaDaveSession implements DaveSession {
     public synchronized void addUser(long userId) {
         if (destroyed || userId == selfUserId) return;
         recognized.add(userId);
-        decryptors.computeIfAbsent(userId, id -> {
+        if (decryptors.get(userId) == null) {
             FrameDecryptor d = new FrameDecryptor();
-            prepareDecryptor(id, d, protocolVersion);
-            return d;
-        });
+            prepareDecryptor(userId, d, protocolVersion);
+            decryptors.putIfAbsent(userId, d);
+        }
     }
 
     @Override
@@ -157,12 +157,11 @@ public final class JavaDaveSession implements DaveSession {
     @Override
     public synchronized void destroy() {
         destroyed = true;
-        decryptors.values().forEach(d -> {
+        for (FrameDecryptor d : decryptors.clear()) {
             synchronized (d) {
                 d.close();
             }
-        });
-        decryptors.clear();
+        }
         synchronized (encryptor) {
             encryptor.setKeyRatchet(null);
             if (sendRatchet != null) sendRatchet.close();
