@@ -248,6 +248,12 @@ public final class DaveMlsMember {
             OwnCommit own = null;
             for (OwnCommit c : ownCommits) if (Arrays.equals(c.commit(), commit)) own = c;
             if (group.getEpoch() == 0 && own == null) return CommitOutcome.IGNORED;
+            long commitEpoch = MlsFraming.epochOf(commit, groupId);
+            if (commitEpoch >= 0 && commitEpoch < group.getEpoch()) {
+                // A commit of an epoch we are past (a late or repeated announcement): nothing to do, nothing lost.
+                why.append("stale commit for epoch ").append(commitEpoch).append(", group is at ").append(group.getEpoch());
+                return CommitOutcome.IGNORED;
+            }
             String bad = MlsFraming.handshakeHead(commit, 0, groupId, group.getEpoch());
             if (bad != null) {
                 why.append("commit refused: ").append(bad);

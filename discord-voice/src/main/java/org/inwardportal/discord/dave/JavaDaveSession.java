@@ -260,8 +260,7 @@ public final class JavaDaveSession implements DaveSession {
                 prepareTransition(transitionId, mls.protocolVersion());
             }
             case IGNORED -> {
-                preparedTransitions.remove(transitionId);
-                if (why.length() > 0) log.debug("DAVE: {} ignored: {}", what, why);
+                if (why.length() > 0) log.info("DAVE: {} for transition {} ignored: {}", what, transitionId, why);
             }
             case FAILED -> {
                 // Whitepaper "Recovery from Invalid Commit or Welcome": flag it, reset, new key package.

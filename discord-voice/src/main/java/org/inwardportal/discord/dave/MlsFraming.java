@@ -88,6 +88,16 @@ public final class MlsFraming {
         return null;
     }
 
+    /** The epoch of a handshake MLSMessage for our group, or -1 when it is not one (see {@link #handshakeHead}). */
+    public static long epochOf(byte[] b, byte[] groupId) {
+        Reader r = new Reader(b, 0);
+        if (r.u16() != MLS10 || r.u16() != WIRE_PUBLIC_MESSAGE) return -1;
+        int start = r.opaque();
+        if (start < 0 || r.at - start != groupId.length || !java.util.Arrays.equals(b, start, r.at, groupId, 0, groupId.length)) return -1;
+        long e = r.u64();
+        return e == Long.MIN_VALUE ? -1 : e;
+    }
+
     /** Op 27: [operation type][MLSMessage proposal_messages<V>], the vector exactly filling the message, the first proposal for our group and epoch. */
     public static String proposals(byte[] b, byte[] groupId, long epoch) {
         Reader r = new Reader(b, 1);

@@ -31,6 +31,8 @@ final class StandInDave implements AutoCloseable {
     private final Map<Long, DaveVoiceGroup> groups = new ConcurrentHashMap<>();
     private final Map<Long, JavaDaveSession> memberSessions = new ConcurrentHashMap<>();
     private final Map<Long, Long> memberChannels = new ConcurrentHashMap<>();
+    /** Tests: the last commit (op 29) each member was sent. */
+    private final Map<Long, byte[]> lastCommitTo = new ConcurrentHashMap<>();
 
     private DaveVoiceGroup group(long channelId) {
         return groups.computeIfAbsent(channelId, id -> new DaveVoiceGroup(id, thread));
@@ -118,7 +120,7 @@ final class StandInDave implements AutoCloseable {
             memberSessions.put(member, session);
             memberChannels.put(member, channelId);
             present.forEach(session::addUser);
-            group(channelId).join(new SessionLink(member, session));
+            group(channelId).join(new SessionLink(member, session, lastCommitTo));
             session.onSelectProtocolAck(DaveVoiceGroup.PROTOCOL_VERSION);
         });
     }
@@ -175,8 +177,12 @@ final class StandInDave implements AutoCloseable {
         memberSessions.clear();
     }
 
+    byte[] lastCommitTo(long member) {
+        return lastCommitTo.get(member);
+    }
+
     /** The gateway → member direction: opcodes become calls on the member's session. */
-    private record SessionLink(long userId, JavaDaveSession session) implements DaveParticipantLink {
+    private record SessionLink(long userId, JavaDaveSession session, Map<Long, byte[]> lastCommitTo) implements DaveParticipantLink {
         @Override
         public void externalSender(byte[] p) {
             session.onDaveProtocolMLSExternalSenderPackage(ByteBuffer.wrap(p));
@@ -189,6 +195,7 @@ final class StandInDave implements AutoCloseable {
 
         @Override
         public void announceCommit(int transitionId, byte[] commit) {
+            lastCommitTo.put(userId, commit);
             session.onMLSPrepareCommitTransition(transitionId, ByteBuffer.wrap(commit));
         }
 

@@ -123,6 +123,21 @@ class DaveVoiceGroupTest {
         assertThat(a.refusedMessages()).isGreaterThanOrEqualTo(60);
         assertThat(a.epoch()).isEqualTo(1);
         assertThat(a.epochAuthenticator()).isEqualTo(auth);
+
+        // The epoch-1 commit announced again, once we are at epoch 1: ignored, not reported, nothing lost.
+        long committer = dave.lastCommitTo(A) != null ? A : B;
+        byte[] stale = dave.lastCommitTo(committer);
+        assertThat(stale).isNotNull();
+        JavaDaveSession c = s(committer);
+        long refusedBefore = c.refusedMessages();
+        dave.call(() -> {
+            c.onMLSPrepareCommitTransition(77, ByteBuffer.wrap(stale));
+            return null;
+        });
+        Thread.sleep(50);
+        assertThat(c.epoch()).isEqualTo(1);
+        assertThat(c.refusedMessages()).isEqualTo(refusedBefore);
+        assertThat(dave.stats(CHANNEL).invalidReports()).isZero();
         assertHearEachOther(A, B);
         assertHearEachOther(B, A);
     }
