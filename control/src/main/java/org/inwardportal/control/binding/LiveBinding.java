@@ -93,8 +93,23 @@ public final class LiveBinding implements AutoCloseable {
                         }
 
                         @Override
-                        public boolean frameWaiting() {
-                            return pipeline.frameWaitingForDiscord();
+                        public int framesWaiting() {
+                            return pipeline.framesWaitingForDiscord();
+                        }
+
+                        @Override
+                        public long nextTimestamp() {
+                            return pipeline.nextTimestampForDiscord();
+                        }
+
+                        @Override
+                        public long nextSource() {
+                            return pipeline.nextSourceForDiscord();
+                        }
+
+                        @Override
+                        public boolean dropFrame() {
+                            return pipeline.dropFrameForDiscord();
                         }
                     });
         } catch (DiscordBots.NoFreeBotException | RuntimeException e) {

@@ -79,8 +79,20 @@ final class OpusSendHandler implements AudioSendHandler {
         return source.wantsTicks();
     }
 
-    boolean frameWaiting() {
-        return source.frameWaiting();
+    int framesWaiting() {
+        return source.framesWaiting();
+    }
+
+    long nextTimestamp() {
+        return source.nextTimestamp();
+    }
+
+    long nextSource() {
+        return source.nextSource();
+    }
+
+    boolean dropFrame() {
+        return source.dropFrame();
     }
 
     @Override

@@ -26,9 +26,29 @@ final class QueueSource implements OpusFrameSource {
         return f == null ? null : ByteBuffer.wrap(f);
     }
 
+    final java.util.concurrent.atomic.AtomicInteger dropped = new java.util.concurrent.atomic.AtomicInteger();
+
     @Override
-    public boolean frameWaiting() {
-        return !queue.isEmpty();
+    public boolean dropFrame() {
+        if (queue.poll() == null) return false;
+        dropped.incrementAndGet();
+        return true;
+    }
+
+    /** True: the source tells each frame's RTP timestamp (frame "…#i" has 960 × i), as the binding pipeline does. */
+    volatile boolean withTimestamps;
+
+    @Override
+    public long nextTimestamp() {
+        byte[] f = withTimestamps ? queue.peek() : null;
+        if (f == null) return -1;
+        String s = new String(f, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return Long.parseLong(s.substring(s.lastIndexOf('#') + 1)) * 960L;
+    }
+
+    @Override
+    public int framesWaiting() {
+        return queue.size();
     }
 
     @Override

@@ -313,6 +313,53 @@ class VoiceLinkTest {
         assertThat(medians).allMatch(m -> m < 8.0);
     }
 
+    /**
+     * A continuous stream (a world's ambient sound never pauses) with a hiccup every half second: two
+     * frames held back, then released with the third (the first hiccup may count as an end of
+     * speech, and five silence frames go out; the later ones do not). Stamping the late frames at the wall
+     * clock's slots left them, and every frame after them, queued behind the slots until the source
+     * paused, which it never does here (the load harness measured ~45 ms added toward Discord).
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "source timestamps known: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void hiccupsInAContinuousStreamLeaveNoStandingQueue(boolean withTimestamps) throws Exception {
+        joinWithAlice();
+        source.ticksWhileQueued = false;
+        source.withTimestamps = withTimestamps;
+        Map<String, Long> ready = new java.util.concurrent.ConcurrentHashMap<>();
+        long start = System.nanoTime() + 50_000_000L;
+        int n = 150;
+        for (int i = 0; i < n; i++) {
+            long due = start + i * 20_000_000L;
+            if (i % 25 == 10 || i % 25 == 11) continue; // held back: go out with frame i % 25 == 12
+            while (System.nanoTime() < due) LockSupport.parkNanos(due - System.nanoTime());
+            List<byte[]> batch = i % 25 == 12 ? frames("cont", i - 2, 3) : frames("cont", i, 1);
+            long now = System.nanoTime();
+            for (byte[] f : batch) ready.put(new String(f, StandardCharsets.ISO_8859_1), now);
+            source.add(batch);
+        }
+        alice.awaitHeard(n + 40, Duration.ofSeconds(2)); // ours, and the silence frames an end of speech brings
+        List<Heard> heard = alice.heard().stream().filter(h -> ready.containsKey(new String(h.opus(), StandardCharsets.ISO_8859_1))).toList();
+        List<Long> waits = new ArrayList<>();
+        for (Heard h : heard) {
+            Long t0 = ready.get(new String(h.opus(), StandardCharsets.ISO_8859_1));
+            if (t0 != null) waits.add(h.arrivalNanos() - t0);
+        }
+        java.util.Set<String> missing = new java.util.TreeSet<>(ready.keySet());
+        heard.forEach(h -> missing.remove(new String(h.opus(), StandardCharsets.ISO_8859_1)));
+        assertThat(missing).as("every frame heard (of %d heard)", heard.size()).isEmpty();
+        List<Long> late = new ArrayList<>(waits.subList(n / 2, n)); // after several hiccups
+        late.sort(null);
+        double p50 = late.get(late.size() / 2) / 1e6;
+        double p90 = late.get((int) (late.size() * 0.9)) / 1e6;
+        System.out.printf("continuous stream with hiccups (source timestamps %s): frame ready → heard, p50 %.2f ms, p90 %.2f ms%n",
+                withTimestamps, p50, p90);
+        assertThat(p50).isLessThan(5.0);
+        long behind = heard.getLast().timestamp() - heard.getFirst().timestamp()
+                - (heard.getLast().arrivalNanos() - heard.getFirst().arrivalNanos()) * 48_000L / 1_000_000_000L;
+        assertThat(Math.abs(behind)).as("stamps stay near the wall clock (samples)").isLessThanOrEqualTo(5 * 960L);
+    }
+
     @Test
     void closeCodes4006_4014_4015AndGatewayDropsAreSurvived() throws Exception {
         joinWithAlice();

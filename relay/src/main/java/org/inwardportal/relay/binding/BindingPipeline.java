@@ -89,6 +89,7 @@ public final class BindingPipeline implements AutoCloseable {
 
     private final Counter inFromShard, outToDiscord, inFromDiscord, outToShard, inFromViewers;
     private final Counter dropPausedToDiscord, dropPausedToShard;
+    private final Counter dropStandingToDiscord;
     private final Counter dropRingFullToDiscord, dropBacklogToDiscord, dropStaleToDiscord, dropRingFullToShard, dropNoTrack, dropNotConnected;
     private final Timer latencyToDiscord, latencyToShard, mixTimeToDiscord, mixTimeToShard;
 
@@ -122,6 +123,7 @@ public final class BindingPipeline implements AutoCloseable {
         dropRingFullToDiscord = drops(registry, binding, "to_discord", "ring_full");
         dropBacklogToDiscord = drops(registry, binding, "to_discord", "backlog");
         dropStaleToDiscord = drops(registry, binding, "to_discord", "stale");
+        dropStandingToDiscord = drops(registry, binding, "to_discord", "standing");
         dropPausedToDiscord = drops(registry, binding, "to_discord", "paused");
         dropPausedToShard = drops(registry, binding, "to_shard", "paused");
         dropRingFullToShard = drops(registry, binding, "to_shard", "ring_full");
@@ -214,9 +216,52 @@ public final class BindingPipeline implements AutoCloseable {
         return (long) inFromDiscord.count();
     }
 
-    /** True while frames wait toward Discord (their wakes may have coalesced). Send thread only. */
-    public boolean frameWaitingForDiscord() {
-        return toDiscord.backlog() > 0;
+    /**
+     * Drops the oldest frame waiting toward Discord (the send system cannot send it in time: counted
+     * {@code reason="standing"}); false while mixing or when none waits. Send thread only.
+     */
+    public boolean dropFrameForDiscord() {
+        if (discordStream.mixing() || toDiscord.peek() == null) return false;
+        toDiscord.release();
+        dropStandingToDiscord.increment();
+        return true;
+    }
+
+    // passthrough: a backlog is cut from the oldest end, and frames too old to be worth sending go
+    private void trimTowardDiscord(long now) {
+        OpusRing.Slot s;
+        while (toDiscord.backlog() > MAX_DISCORD_BACKLOG) {
+            toDiscord.peek();
+            toDiscord.release();
+            dropBacklogToDiscord.increment();
+        }
+        // after a stall the ring holds what was refused no newer frames: old audio is not worth sending
+        while ((s = toDiscord.peek()) != null && now - s.arrivalNanos > MAX_AGE_NANOS) {
+            toDiscord.release();
+            dropStaleToDiscord.increment();
+        }
+    }
+
+    /**
+     * The source RTP timestamp of the frame {@link #nextFrameForDiscord} would pass through now (after
+     * the same trimming), or -1 while mixing or when none waits. Send thread only.
+     */
+    public long nextTimestampForDiscord() {
+        if (discordStream.mixing()) return -1;
+        trimTowardDiscord(System.nanoTime());
+        OpusRing.Slot s = toDiscord.peek();
+        return s == null ? -1 : s.timestamp & 0xFFFFFFFFL;
+    }
+
+    /** Who sent the frame {@link #nextTimestampForDiscord} is about (its SSRC), or 0. Send thread only. */
+    public long nextSourceForDiscord() {
+        OpusRing.Slot s = toDiscord.peek();
+        return s == null ? 0 : s.source;
+    }
+
+    /** How many frames wait toward Discord (their wakes may have coalesced). Send thread only. */
+    public int framesWaitingForDiscord() {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(0, toDiscord.backlog()));
     }
 
     /** True while the way toward Discord mixes: the send thread must then ask every 20 ms. Send thread only. */
@@ -273,16 +318,7 @@ public final class BindingPipeline implements AutoCloseable {
         discordEmitted = false;
         OpusRing.Slot s;
         if (!discordStream.mixing()) {
-            while (toDiscord.backlog() > MAX_DISCORD_BACKLOG) {
-                toDiscord.peek();
-                toDiscord.release();
-                dropBacklogToDiscord.increment();
-            }
-            // after a stall the ring holds what was refused no newer frames: old audio is not worth sending
-            while ((s = toDiscord.peek()) != null && now - s.arrivalNanos > MAX_AGE_NANOS) {
-                toDiscord.release();
-                dropStaleToDiscord.increment();
-            }
+            trimTowardDiscord(now);
             if ((s = toDiscord.peek()) != null) {
                 discordStream.frame(s.source, s.data, s.length, s.sequence, s.timestamp, s.arrivalNanos, now);
                 toDiscord.release();
