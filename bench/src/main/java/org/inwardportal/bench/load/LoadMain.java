@@ -10,7 +10,8 @@ import org.inwardportal.control.logging.LogSetup;
 
 /**
  * {@code scripts/load}: runs the load harness for each requested count of bindings and writes the
- * report. Several counts run one after another, each in a fresh JVM (same flags and class path),
+ * report. Several counts (of bindings, of viewers per binding: one run per pair) run one after
+ * another, each in a fresh JVM (same flags and class path),
  * so that one run's heap and threads do not sit in the next one's memory and CPU figures.
  */
 public final class LoadMain {
@@ -31,9 +32,10 @@ public final class LoadMain {
     }
 
     static int run(String[] args) throws Exception {
-        if (args.length >= 2 && args[0].equals(CHILD)) {
-            LoadOptions o = LoadOptions.parse(java.util.Arrays.copyOfRange(args, 2, args.length));
-            Files.writeString(Path.of(args[1]), LoadRun.JSON.writeValueAsString(LoadRun.run(o.bindings().getFirst(), o)));
+        if (args.length >= 3 && args[0].equals(CHILD)) { // CHILD out viewers args…; the whole --viewers list stays, for o.video()
+            LoadOptions o = LoadOptions.parse(java.util.Arrays.copyOfRange(args, 3, args.length));
+            JsonNode r = LoadRun.run(o.bindings().getFirst(), Integer.parseInt(args[2]), o);
+            Files.writeString(Path.of(args[1]), LoadRun.JSON.writeValueAsString(r));
             return 0;
         }
         if (args.length == 2 && args[0].equals("--replot")) { // redraw latest.* from latest.json, e.g. after changing a plot
@@ -44,16 +46,19 @@ public final class LoadMain {
         }
         LoadOptions o = LoadOptions.parse(args);
         List<JsonNode> runs = new ArrayList<>();
-        if (o.bindings().size() == 1) {
+        if (o.bindings().size() == 1 && o.viewers().size() == 1) {
             runs.add(LoadRun.run(o.bindings().getFirst(), o));
         } else {
+            runs:
             for (int n : o.bindings()) {
-                JsonNode r = inFreshJvm(n, args);
-                if (r == null) {
-                    System.err.println("load: the run with " + n + " bindings failed; stopping here");
-                    break;
+                for (int v : o.viewers()) {
+                    JsonNode r = inFreshJvm(n, v, args);
+                    if (r == null) {
+                        System.err.println("load: the run with " + n + " bindings, " + v + " viewers each failed; stopping here");
+                        break runs;
+                    }
+                    runs.add(r);
                 }
-                runs.add(r);
             }
         }
         if (runs.isEmpty()) return 1;
@@ -62,7 +67,7 @@ public final class LoadMain {
         return 0;
     }
 
-    private static JsonNode inFreshJvm(int n, String[] args) throws Exception {
+    private static JsonNode inFreshJvm(int n, int v, String[] args) throws Exception {
         Path out = Files.createTempFile("portal-load-n" + n, ".json");
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
@@ -72,10 +77,11 @@ public final class LoadMain {
         cmd.add(LoadMain.class.getName());
         cmd.add(CHILD);
         cmd.add(out.toString());
+        cmd.add(Integer.toString(v));
         cmd.addAll(List.of(args));
         cmd.add("--bindings"); // the last one given wins
         cmd.add(Integer.toString(n));
-        System.out.println("load: " + n + " bindings, in a fresh JVM");
+        System.out.println("load: " + n + " bindings, " + v + " viewers each, in a fresh JVM");
         int code = new ProcessBuilder(cmd).inheritIO().start().waitFor();
         try {
             return code == 0 ? LoadRun.JSON.readTree(out.toFile()) : null;

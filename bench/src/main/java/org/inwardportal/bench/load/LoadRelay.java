@@ -13,6 +13,7 @@ import java.util.Map;
 import org.inwardportal.control.binding.Binding;
 import org.inwardportal.control.binding.BindingService;
 import org.inwardportal.control.binding.BindingStore;
+import org.inwardportal.control.binding.LiveBinding;
 import org.inwardportal.control.config.Config;
 import org.inwardportal.control.config.ConfigKeys;
 import org.inwardportal.control.config.ConfigLoader;
@@ -29,6 +30,7 @@ import org.inwardportal.discord.standin.StandInWorld;
 import org.inwardportal.discord.voice.DiscordEndpoints;
 import org.inwardportal.discord.voice.VoiceLinkState;
 import org.inwardportal.relay.binding.BindingPipeline;
+import org.inwardportal.relay.endpoint.MediaEndpoint;
 import org.inwardportal.signaling.SignalingServer;
 
 /**
@@ -92,6 +94,16 @@ final class LoadRelay implements AutoCloseable {
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    MediaEndpoint endpoint() {
+        return media.endpoint();
+    }
+
+    /** Binding {@code load-i}'s id and live state (for admitting its viewers). */
+    Map.Entry<String, LiveBinding> live(int i) throws java.sql.SQLException {
+        String id = bindings.store().byShard("load-" + i).orElseThrow().id();
+        return Map.entry(id, bindings.liveOf(id).orElseThrow());
     }
 
     URI signalingUri() {

@@ -45,6 +45,9 @@ final class LoadReport {
             {"ratio_relay_threads_to_baseline", "/transcodingBaseline/ratioRelayThreads"},
             {"ratio_relay_threads_to_libwebrtc_estimate", "/transcodingBaseline/ratioRelayThreadsToLibwebrtcEstimate"},
             {"live_heap_mb", "/process/liveHeapAfterGcMb"}, {"setup_seconds", "/run/setupSeconds"},
+            {"viewers_per_binding", "/run/viewersPerBinding"}, {"viewer_packets_per_s", "/viewers/packetsPerSecond"},
+            {"relay_cpu_pct_core", "/process/relayThreadsCpuPercentOfCore"},
+            {"relay_cpu_per_viewer_pct_core", "/viewers/relayCpuPerViewerPercentOfCore"},
     };
 
     private LoadReport() {
@@ -53,10 +56,12 @@ final class LoadReport {
     /** Writes everything; returns the files written. */
     static List<Path> write(Path dir, List<JsonNode> runs) throws IOException {
         Files.createDirectories(dir);
+        perViewer(runs);
         List<Path> files = new ArrayList<>();
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         for (JsonNode r : runs) {
-            String base = "run-" + stamp + "-n" + r.path("run").path("bindings").asInt();
+            int v = r.path("run").path("viewersPerBinding").asInt();
+            String base = "run-" + stamp + "-n" + r.path("run").path("bindings").asInt() + (v > 0 ? "-v" + v : "");
             files.add(write(dir.resolve(base + ".json"), LoadRun.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(r)));
             files.add(write(dir.resolve(base + ".csv"), csv(List.of(r))));
         }
@@ -67,6 +72,7 @@ final class LoadReport {
     /** The invocation's summary and plots only (also what {@code --replot} redraws from a {@code latest.json}). */
     static List<Path> writeSummary(Path dir, List<JsonNode> runs) throws IOException {
         List<Path> files = new ArrayList<>();
+        perViewer(runs);
         ArrayNode all = LoadRun.JSON.createArrayNode();
         runs.forEach(all::add);
         files.add(write(dir.resolve("latest.json"), LoadRun.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(all)));
@@ -74,6 +80,29 @@ final class LoadReport {
         files.add(write(dir.resolve("latest.md"), table(runs)));
         files.addAll(LoadPlots.write(dir, "latest-", runs));
         return files;
+    }
+
+    /**
+     * The relay's CPU per viewer, for each run with viewers that has a sibling without (same
+     * bindings and members, shards sending video in both): the difference in the relay threads'
+     * CPU, divided by the viewers. The viewers' own receive threads are not the relay's and are not
+     * in either figure.
+     */
+    static void perViewer(List<JsonNode> runs) {
+        for (JsonNode r : runs) {
+            int v = r.at("/run/viewersPerBinding").asInt();
+            if (v == 0 || !(r.get("viewers") instanceof com.fasterxml.jackson.databind.node.ObjectNode out)) continue;
+            for (JsonNode z : runs) {
+                if (z.at("/run/viewersPerBinding").asInt(-1) != 0 || z.at("/run/bindings").asInt() != r.at("/run/bindings").asInt()
+                        || z.at("/run/members").asInt() != r.at("/run/members").asInt()) continue;
+                double with = r.at("/process/relayThreadsCpuPercentOfCore").asDouble(), without = z.at("/process/relayThreadsCpuPercentOfCore").asDouble();
+                int total = v * r.at("/run/bindings").asInt();
+                out.put("relayCpuWithoutViewersPercentOfCore", without)
+                        .put("relayCpuPerViewerPercentOfCore", LoadRun.round((with - without) / total))
+                        .put("packetsPerSecondPerViewer", LoadRun.round(r.at("/viewers/packetsPerSecond").asDouble() / total));
+                break;
+            }
+        }
     }
 
     private static Path write(Path f, String text) throws IOException {
@@ -103,7 +132,8 @@ final class LoadReport {
                 JsonNode x = r.path("directions").path(d), p = r.path("process"), b = r.path("transcodingBaseline");
                 boolean first = d.equals(LoadRun.TO_DISCORD);
                 s.append(String.format(Locale.ROOT, "| %s | %s | %d / %d | %s / %s / %s | %s / %s / %s | %d | %s |",
-                        first ? r.at("/run/bindings").asText() + " × " + r.at("/run/members").asText() : "",
+                        first ? r.at("/run/bindings").asText() + " × " + r.at("/run/members").asText()
+                                + (r.at("/run/viewersPerBinding").asInt() > 0 ? " + " + r.at("/run/viewersPerBinding").asText() + " viewers" : "") : "",
                         first ? "shard → Discord" : "Discord → shard",
                         x.path("framesSent").asLong(), x.path("lost").asLong(),
                         Chart.number(x.at("/relay/addedP50Ms").asDouble()), Chart.number(x.at("/relay/addedP99Ms").asDouble()),
@@ -127,6 +157,16 @@ final class LoadReport {
             }
         }
         s.append('\n');
+        for (JsonNode r : runs) {
+            JsonNode w = r.path("viewers");
+            if (r.at("/run/viewersPerBinding").asInt() == 0) continue;
+            s.append(String.format(Locale.ROOT, "- %s bindings × %s viewers: %s packets/s forwarded to viewers (%s audio, %s video),"
+                            + " relay threads %s %% of a core (%s without viewers): %s %% of a core per viewer%n",
+                    r.at("/run/bindings").asText(), w.path("perBinding").asText(), w.path("packetsPerSecond").asText(),
+                    w.path("audioPacketsPerSecond").asText(), w.path("videoPacketsPerSecond").asText(),
+                    r.at("/process/relayThreadsCpuPercentOfCore").asText(), w.path("relayCpuWithoutViewersPercentOfCore").asText("–"),
+                    w.path("relayCpuPerViewerPercentOfCore").asText("– (no run without viewers)")));
+        }
         for (JsonNode r : runs) {
             JsonNode g = r.path("pacingToDiscord");
             s.append(String.format(Locale.ROOT, "- %s bindings: gaps between frames arriving in Discord p1 / p50 / p99 / max: %s / %s / %s / %s ms%n",

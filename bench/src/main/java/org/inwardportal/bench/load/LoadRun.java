@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.inwardportal.control.local.TestPattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,11 @@ public final class LoadRun {
     }
 
     public static ObjectNode run(int n, LoadOptions o) throws Exception {
+        return run(n, o.viewers().getFirst(), o);
+    }
+
+    /** As {@link #run(int, LoadOptions)}, with {@code v} viewers per binding. */
+    public static ObjectNode run(int n, int v, LoadOptions o) throws Exception {
         String loadBefore = loadAverage();
         Path data = Files.createTempDirectory("portal-load");
         OpusClips clips = new OpusClips(o.members());
@@ -42,7 +48,8 @@ public final class LoadRun {
             long idleHeap = ProcessProbe.liveHeapBytesAfterGc();
             ProcessProbe.Sample idle = probe.sample(); // bots logged in, nothing bound yet
             long framesToSend = (o.warmupSeconds() + o.seconds() + 2L) * 50;
-            try (ShardSide shards = new ShardSide(clips, e2eToShard); DiscordSide discord = new DiscordSide(clips, relay.standIn, e2eToDiscord, gaps)) {
+            try (ShardSide shards = new ShardSide(clips, o.video() ? TestPattern.load() : null, e2eToShard);
+                 DiscordSide discord = new DiscordSide(clips, relay.standIn, e2eToDiscord, gaps); ViewerSide viewers = new ViewerSide()) {
                 List<String> tokens = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
                     FrameStream fromShard = new FrameStream();
@@ -66,6 +73,11 @@ public final class LoadRun {
                     }
                     for (var f : connecting) f.get();
                 }
+                for (int i = 0; i < n && v > 0; i++) {
+                    var live = relay.live(i);
+                    viewers.join(relay.endpoint(), live.getValue(), live.getKey(), i, v);
+                }
+                await(n * v + " viewers connected", () -> viewers.connected() == n * v, Duration.ofSeconds(10 + n * v / 10));
                 double setupSeconds = (System.nanoTime() - setupStart) / 1e9;
                 log.info("load: {} bindings ready in {} s; streaming, {} s warm-up then {} s measured", n, Math.round(setupSeconds),
                         o.warmupSeconds(), o.seconds());
@@ -75,6 +87,7 @@ public final class LoadRun {
 
                 for (FrameStream s : fromShards) s.openWindow();
                 for (FrameStream[] ms : fromMembers) for (FrameStream s : ms) s.openWindow();
+                viewers.openWindow();
                 RelayMeters metersBefore = RelayMeters.of(relay.registry);
                 ProcessProbe.Sample before = probe.sample();
                 probe.measuring(true);
@@ -84,6 +97,7 @@ public final class LoadRun {
                 RelayMeters meters = RelayMeters.of(relay.registry).since(metersBefore);
                 for (FrameStream s : fromShards) s.closeWindow();
                 for (FrameStream[] ms : fromMembers) for (FrameStream s : ms) s.closeWindow();
+                viewers.closeWindow();
                 Thread.sleep(1000); // frames still on their way
                 long liveHeap = ProcessProbe.liveHeapBytesAfterGc(); // after the window: its pause touches no counted frame
                 long sentToDiscord = fromShards.stream().mapToLong(FrameStream::windowSent).sum();
@@ -97,7 +111,13 @@ public final class LoadRun {
                         .put("cores", Runtime.getRuntime().availableProcessors()).put("gc", gcNames())
                         .put("loadAverageBefore", loadBefore).put("setupSeconds", round(setupSeconds))
                         .put("unmatchedInDiscord", discord.unmatched()).put("unmatchedAtShard", shards.unmatched())
-                        .put("shardSendErrors", shards.sendErrors());
+                        .put("shardSendErrors", shards.sendErrors()).put("viewersPerBinding", v).put("video", o.video());
+                double window = (after.nanos() - before.nanos()) / 1e9;
+                report.putObject("viewers").put("perBinding", v).put("total", viewers.count()).put("connectedAtEnd", viewers.connected())
+                        .put("audioPacketsPerSecond", round(viewers.windowAudio() / window))
+                        .put("videoPacketsPerSecond", round(viewers.windowVideo() / window))
+                        .put("packetsPerSecond", round((viewers.windowAudio() + viewers.windowVideo()) / window))
+                        .put("fewestPacketsOfAViewer", viewers.windowMinPerViewer());
                 ObjectNode dirs = report.putObject("directions");
                 direction(dirs.putObject(TO_DISCORD), TO_DISCORD, meters, sentToDiscord, receivedInDiscord, e2eToDiscord);
                 direction(dirs.putObject(TO_SHARD), TO_SHARD, meters, sentToShard, receivedAtShard, e2eToShard);
@@ -166,7 +186,7 @@ public final class LoadRun {
             kinds.put(e.getKey(), round(pct));
             if (ThreadKinds.isRelay(e.getKey())) relay += pct;
         }
-        p.put("relayThreadsCpuPerBindingPercentOfCore", round(relay / n));
+        p.put("relayThreadsCpuPerBindingPercentOfCore", round(relay / n)).put("relayThreadsCpuPercentOfCore", round(relay));
         double relayAlloc = 0;
         ObjectNode allocKinds = p.putObject("allocationMbPerSecondByThreadKind");
         for (var e : b.allocatedByThreadKind().entrySet()) {

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.inwardportal.control.local.TestPattern;
+import org.inwardportal.control.local.Vp8Packets;
 import org.inwardportal.signaling.client.LightShardClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,14 +17,17 @@ import org.slf4j.LoggerFactory;
  * Java on loopback), each streaming its clip continuously, one frame per 20 ms. One thread sends
  * for all of them, their send times spread evenly over the 20 ms (real shards are not in step);
  * each shard receives on a virtual thread of its own and matches what reaches it to the member
- * who said it.
+ * who said it. With a test pattern, each shard also sends VP8 video at {@link TestPattern#FPS} (as
+ * the local demo's synthetic shard does), for the viewers.
  */
 final class ShardSide implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ShardSide.class);
     private static final long PERIOD = 20_000_000L;
-    private static final int SSRC = 0x5EED;
+    private static final int SSRC = 0x5EED, VIDEO_SSRC = 0x5EEE;
 
     private final OpusClips clips;
+    private final TestPattern pattern; // null: audio only
+    private final byte[] videoScratch = new byte[Vp8Packets.MAX_PAYLOAD];
     private final List<LightShardClient> clients = new ArrayList<>();
     private final List<FrameStream> toDiscord = new ArrayList<>();
     private final List<FrameStream[]> toShard = new ArrayList<>();
@@ -31,14 +36,15 @@ final class ShardSide implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean closed;
 
-    ShardSide(OpusClips clips, LatencyHistogram toShardEndToEnd) {
+    ShardSide(OpusClips clips, TestPattern pattern, LatencyHistogram toShardEndToEnd) {
         this.clips = clips;
+        this.pattern = pattern;
         this.endToEnd = toShardEndToEnd;
     }
 
     /** Connects shard {@code load-i}; {@code fromMembers} are the streams of its binding's members, in order. Thread-safe. */
     void connect(URI signaling, int i, String token, FrameStream fromShard, FrameStream[] fromMembers) throws Exception {
-        LightShardClient c = LightShardClient.connect(signaling, "load-" + i, token, Duration.ofSeconds(20));
+        LightShardClient c = LightShardClient.connect(signaling, "load-" + i, token, pattern == null ? 0 : VIDEO_SSRC, Duration.ofSeconds(20));
         Thread rx = Thread.ofVirtual().name("load-shard-rx-" + i).unstarted(() -> receive(c, fromMembers));
         synchronized (this) { // shards connect a few at a time; the lists stay aligned
             clients.add(c);
@@ -66,6 +72,8 @@ final class ShardSide implements AutoCloseable {
 
     private void send(long frames) {
         int n = clients.size();
+        long[] videoFrames = new long[n];
+        int[] videoSeq = new int[n];
         long start = System.nanoTime() + PERIOD;
         for (long tick = 0; tick < frames && !closed; tick++) {
             for (int i = 0; i < n && !closed; i++) {
@@ -77,6 +85,12 @@ final class ShardSide implements AutoCloseable {
                 long k = s.stamp(System.nanoTime());
                 try {
                     c.peer().sendOpus(SSRC, (int) (k & 0xFFFF), k * OpusClips.FRAME, clips.frame(0, (int) (k % OpusClips.CYCLE)), 40);
+                    if (pattern != null && tick * 20 * TestPattern.FPS >= videoFrames[i] * 1000) { // 15 frames/s on the 50/s ticks
+                        long ts = videoFrames[i] * 90_000 / TestPattern.FPS;
+                        int shard = i;
+                        Vp8Packets.split(pattern.frame(videoFrames[i]++), videoScratch, (payload, length, last) ->
+                                c.peer().sendVideo(VIDEO_SSRC, videoSeq[shard]++ & 0xFFFF, ts, last, payload, 0, length));
+                    }
                     if (tick % 250 == i % 250) c.peer().refreshConsent(); // every 5 s, spread over the shards
                 } catch (Exception e) {
                     if (sendErrors.getAndIncrement() == 0) log.warn("load: shard {} cannot send: {}", i, e.toString());

@@ -87,6 +87,30 @@ class LoadHarnessTest {
     }
 
     @Test
+    void viewersOfABindingReceiveItsAudioAndVideoAndTheirCostIsReported() throws Exception {
+        LoadOptions o = LoadOptions.parse(new String[] {"--bindings", "1", "--members", "1", "--viewers", "0,2", "--seconds", "3",
+                "--warmup", "1", "--no-baseline", "--out", dir.toString()});
+        assertThat(o.video()).isTrue();
+        JsonNode without = LoadRun.run(1, 0, o), with = LoadRun.run(1, 2, o);
+        LoadReport.write(dir, List.of(without, with));
+
+        JsonNode w = with.path("viewers");
+        assertThat(w.path("total").asInt()).isEqualTo(2);
+        assertThat(w.path("connectedAtEnd").asInt()).isEqualTo(2);
+        assertThat(w.path("fewestPacketsOfAViewer").asLong()).as("every viewer received packets").isPositive();
+        assertThat(w.path("audioPacketsPerSecond").asDouble()).as("the world's audio at the viewers").isPositive();
+        assertThat(w.path("videoPacketsPerSecond").asDouble()).as("the shard's video at the viewers").isPositive();
+        assertThat(w.has("relayCpuPerViewerPercentOfCore")).isTrue();
+        assertThat(w.path("relayCpuWithoutViewersPercentOfCore").asDouble()).isEqualTo(without.at("/process/relayThreadsCpuPercentOfCore").asDouble());
+        assertThat(without.path("viewers").path("total").asInt()).isZero();
+        assertThat(without.at("/run/video").asBoolean()).as("the run without viewers streams video too").isTrue();
+        assertThat(Files.readString(dir.resolve("latest.md"))).contains("1 bindings × 2 viewers", "per viewer");
+        List<String> csv = Files.readAllLines(dir.resolve("latest.csv"));
+        assertThat(csv).hasSize(3);
+        assertThat(csv.get(0)).contains("relay_cpu_per_viewer_pct_core");
+    }
+
+    @Test
     void severalRunsAlsoPlotCpuAndMemoryAgainstTheCount() throws Exception {
         JsonNode one = LoadRun.JSON.readTree("""
                 {"run":{"bindings":1,"members":3,"seconds":30},"process":{"cpuPerBindingPercentOfCore":2.0,

@@ -13,8 +13,8 @@ import java.util.List;
  * {@code scripts/lib/make-test-pattern.sh}), read from an IVF file in the jar and looped at
  * {@link #FPS}, with a keyframe every second so a spectator who joins sees a picture within one.
  */
-final class TestPattern {
-    static final int FPS = 15;
+public final class TestPattern {
+    public static final int FPS = 15;
     private static final String RESOURCE = "test-pattern.ivf";
 
     private final List<byte[]> frames;
@@ -23,7 +23,7 @@ final class TestPattern {
         this.frames = frames;
     }
 
-    static TestPattern load() throws IOException {
+    public static TestPattern load() throws IOException {
         try (InputStream in = TestPattern.class.getResourceAsStream(RESOURCE)) {
             if (in == null) throw new IOException("the test pattern " + RESOURCE + " is not in the jar");
             return new TestPattern(ivfFrames(in.readAllBytes()));
@@ -50,7 +50,7 @@ final class TestPattern {
         return frames.size();
     }
 
-    byte[] frame(long index) {
+    public byte[] frame(long index) {
         return frames.get((int) (index % frames.size()));
     }
 

@@ -5,18 +5,18 @@ package org.inwardportal.control.local;
  * descriptor (S set on the frame's first packet, partition index 0, no extensions); the frame's
  * last packet carries the RTP marker.
  */
-final class Vp8Packets {
-    static final int MAX_PAYLOAD = 1100; // stays under a 1200-byte datagram with SRTP's overhead
+public final class Vp8Packets {
+    public static final int MAX_PAYLOAD = 1100; // stays under a 1200-byte datagram with SRTP's overhead
 
     /** Receives each packet's payload. */
-    interface Sink {
+    public interface Sink {
         void packet(byte[] payload, int length, boolean last) throws Exception;
     }
 
     private Vp8Packets() {
     }
 
-    static int split(byte[] frame, byte[] scratch, Sink sink) throws Exception {
+    public static int split(byte[] frame, byte[] scratch, Sink sink) throws Exception {
         int packets = 0;
         for (int at = 0; at < frame.length; ) {
             int n = Math.min(MAX_PAYLOAD - 1, frame.length - at);

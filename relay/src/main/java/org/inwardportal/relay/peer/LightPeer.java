@@ -26,7 +26,8 @@ import org.inwardportal.relay.srtp.SrtpTransformer;
 /**
  * A minimal WebRTC peer for tests and the load harness: one blocking UDP socket, ICE as the
  * controlling agent (one nominated check), DTLS-SRTP as client, then SRTP both ways. Unlike
- * libwebrtc it can use loopback. Audio only (Opus, payload type 111, audio-level extension 1).
+ * libwebrtc it can use loopback. Opus (payload type 111, audio-level extension 1), and VP8 (96) sent
+ * like a shard or received like a spectator.
  */
 public final class LightPeer implements AutoCloseable {
     public static final int OPUS_PT = 111;
@@ -63,17 +64,28 @@ public final class LightPeer implements AutoCloseable {
      * (payload type {@link #VP8_PT}; bundled, so video shares the one socket and DTLS association).
      */
     public String offer(int videoSsrc) {
+        return offer(videoSsrc != 0, videoSsrc);
+    }
+
+    /** A spectator's offer: the Opus section of {@link #offer()}, and a receive-only VP8 section for the world's video. */
+    public String viewerOffer() {
+        return offer(true, 0);
+    }
+
+    // a video section when asked: send-only from videoSsrc, or receive-only when it is 0
+    private String offer(boolean video, int videoSsrc) {
         String ice = String.join("\r\n", "a=ice-ufrag:" + ufrag, "a=ice-pwd:" + pwd, "a=fingerprint:" + identity.sdpFingerprint(),
                 "a=setup:actpass");
-        String sdp = String.join("\r\n", "v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0" + (videoSsrc != 0 ? " 1" : ""),
+        String sdp = String.join("\r\n", "v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0" + (video ? " 1" : ""),
                 "m=audio 9 UDP/TLS/RTP/SAVPF " + OPUS_PT, "c=IN IP4 0.0.0.0", ice,
                 "a=mid:0", "a=extmap:1 urn:ietf:params:rtp-hdrext:ssrc-audio-level", "a=sendrecv",
                 "a=rtcp-mux", "a=rtpmap:" + OPUS_PT + " opus/48000/2", "a=fmtp:" + OPUS_PT + " minptime=10;useinbandfec=1",
                 "a=ssrc:" + 0x5eed + " cname:light", "");
-        if (videoSsrc == 0) return sdp;
-        return sdp + String.join("\r\n", "m=video 9 UDP/TLS/RTP/SAVPF " + VP8_PT, "c=IN IP4 0.0.0.0", ice, "a=mid:1", "a=sendonly",
-                "a=rtcp-mux", "a=rtpmap:" + VP8_PT + " VP8/90000", "a=rtcp-fb:" + VP8_PT + " nack", "a=rtcp-fb:" + VP8_PT + " nack pli",
-                "a=ssrc:" + (videoSsrc & 0xFFFFFFFFL) + " cname:light", "");
+        if (!video) return sdp;
+        sdp += String.join("\r\n", "m=video 9 UDP/TLS/RTP/SAVPF " + VP8_PT, "c=IN IP4 0.0.0.0", ice, "a=mid:1",
+                videoSsrc != 0 ? "a=sendonly" : "a=recvonly",
+                "a=rtcp-mux", "a=rtpmap:" + VP8_PT + " VP8/90000", "a=rtcp-fb:" + VP8_PT + " nack", "a=rtcp-fb:" + VP8_PT + " nack pli", "");
+        return videoSsrc == 0 ? sdp : sdp + "a=ssrc:" + (videoSsrc & 0xFFFFFFFFL) + " cname:light\r\n";
     }
 
     /** Protects and sends one VP8 RTP packet (the payload starts with its RFC 7741 descriptor). */

@@ -72,6 +72,24 @@ public class SdpAnswererTest {
     }
 
     @Test
+    void aLightViewerOfferGetsTheWorldsVideoAndAudioSentToIt() throws Exception {
+        try (var viewer = new org.inwardportal.relay.peer.LightPeer(java.net.InetAddress.getLoopbackAddress())) {
+            SessionDescription offer = SessionDescription.parse(viewer.viewerOffer());
+            var answer = SdpAnswerer.answer(offer, ice, Map.of("video", new SdpAnswerer.Track(5000, "world", "video"),
+                    "audio", new SdpAnswerer.Track(5001, "world", "audio")), false, 9);
+            assertThat(answer.accepted()).extracting(SdpAnswerer.Accepted::kind).containsExactly("audio", "video");
+            assertThat(answer.accepted()).extracting(SdpAnswerer.Accepted::direction).containsExactly("sendrecv", "sendonly");
+            assertThat(answer.accepted().get(1).remoteSsrcs()).isEmpty();
+            assertThat(answer.sdp()).contains("a=group:BUNDLE 0 1\r\n", "a=ssrc:5000 cname:inward-portal", "a=rtcp-fb:96 nack pli");
+            assertThat(viewer.viewerOffer().lines()).allMatch(l -> !l.isEmpty());
+            // the shard's offer sends its video instead
+            var shard = SdpAnswerer.answer(SessionDescription.parse(viewer.offer(0x77)), ice, Map.of(), true, 10);
+            assertThat(shard.accepted()).extracting(SdpAnswerer.Accepted::direction).containsExactly("recvonly", "recvonly");
+            assertThat(shard.accepted().get(1).remoteSsrcs()).containsExactly(0x77L);
+        }
+    }
+
+    @Test
     void answersFirefoxStyleOffers() throws Exception {
         var answer = SdpAnswerer.answer(SessionDescription.parse(FIREFOX_OFFER), ice, Map.of(), false, 8);
         assertThat(answer.sdp()).contains("m=audio 9 UDP/TLS/RTP/SAVPF 109\r\n", "a=rtpmap:109 opus/48000/2", "a=recvonly");
