@@ -48,6 +48,7 @@ final class LoadReport {
             {"viewers_per_binding", "/run/viewersPerBinding"}, {"viewer_packets_per_s", "/viewers/packetsPerSecond"},
             {"relay_cpu_pct_core", "/process/relayThreadsCpuPercentOfCore"},
             {"relay_cpu_per_viewer_pct_core", "/viewers/relayCpuPerViewerPercentOfCore"},
+            {"relay_media_cpu_per_viewer_pct_core", "/viewers/relayMediaCpuPerViewerPercentOfCore"},
     };
 
     private LoadReport() {
@@ -99,6 +100,9 @@ final class LoadReport {
                 int total = v * r.at("/run/bindings").asInt();
                 out.put("relayCpuWithoutViewersPercentOfCore", without)
                         .put("relayCpuPerViewerPercentOfCore", LoadRun.round((with - without) / total))
+                        // the endpoint's threads alone: less noise from the relay's Discord side, which viewers do not touch
+                        .put("relayMediaCpuPerViewerPercentOfCore", LoadRun.round((r.at("/process/relayMediaThreadsCpuPercentOfCore").asDouble()
+                                - z.at("/process/relayMediaThreadsCpuPercentOfCore").asDouble()) / total))
                         .put("packetsPerSecondPerViewer", LoadRun.round(r.at("/viewers/packetsPerSecond").asDouble() / total));
                 break;
             }
@@ -161,16 +165,19 @@ final class LoadReport {
             JsonNode w = r.path("viewers");
             if (r.at("/run/viewersPerBinding").asInt() == 0) continue;
             s.append(String.format(Locale.ROOT, "- %s bindings × %s viewers: %s packets/s forwarded to viewers (%s audio, %s video),"
-                            + " relay threads %s %% of a core (%s without viewers): %s %% of a core per viewer%n",
-                    r.at("/run/bindings").asText(), w.path("perBinding").asText(), w.path("packetsPerSecond").asText(),
-                    w.path("audioPacketsPerSecond").asText(), w.path("videoPacketsPerSecond").asText(),
-                    r.at("/process/relayThreadsCpuPercentOfCore").asText(), w.path("relayCpuWithoutViewersPercentOfCore").asText("–"),
-                    w.path("relayCpuPerViewerPercentOfCore").asText("– (no run without viewers)")));
+                            + " relay threads %s %% of a core (%s without viewers): %s %% of a core per viewer (media threads alone: %s)%n",
+                    r.at("/run/bindings").asText(), w.path("perBinding").asText(), Chart.number(w.path("packetsPerSecond").asDouble()),
+                    Chart.number(w.path("audioPacketsPerSecond").asDouble()), Chart.number(w.path("videoPacketsPerSecond").asDouble()),
+                    Chart.number(r.at("/process/relayThreadsCpuPercentOfCore").asDouble()),
+                    w.has("relayCpuPerViewerPercentOfCore") ? Chart.number(w.path("relayCpuWithoutViewersPercentOfCore").asDouble()) : "–",
+                    w.has("relayCpuPerViewerPercentOfCore") ? String.format(Locale.ROOT, "%.2f", w.path("relayCpuPerViewerPercentOfCore").asDouble()) : "– (no run without viewers)",
+                    w.has("relayMediaCpuPerViewerPercentOfCore") ? String.format(Locale.ROOT, "%.2f", w.path("relayMediaCpuPerViewerPercentOfCore").asDouble()) : "–"));
         }
         for (JsonNode r : runs) {
             JsonNode g = r.path("pacingToDiscord");
-            s.append(String.format(Locale.ROOT, "- %s bindings: gaps between frames arriving in Discord p1 / p50 / p99 / max: %s / %s / %s / %s ms%n",
-                    r.at("/run/bindings").asText(), g.path("gapP1Ms").asText(), g.path("gapP50Ms").asText(), g.path("gapP99Ms").asText(),
+            int v = r.at("/run/viewersPerBinding").asInt();
+            s.append(String.format(Locale.ROOT, "- %s bindings%s: gaps between frames arriving in Discord p1 / p50 / p99 / max: %s / %s / %s / %s ms%n",
+                    r.at("/run/bindings").asText(), v > 0 ? " + " + v + " viewers each" : "", g.path("gapP1Ms").asText(), g.path("gapP50Ms").asText(), g.path("gapP99Ms").asText(),
                     g.path("gapMaxMs").asText()));
         }
         return s.toString();

@@ -174,7 +174,7 @@ public final class LoadRun {
                 .put("gcPauseMaxMs", round(gc.maxMicros() / 1e3)).put("gcPauseTotalMs", round(gc.meanMs() * gc.count()))
                 .put("gcPausesCountedByMxBeans", b.gcPausesCounted() - a.gcPausesCounted());
         ObjectNode kinds = p.putObject("cpuPercentOfCoreByThreadKind");
-        double relay = 0;
+        double relay = 0, media = 0;
         List<Map.Entry<String, Long>> sorted = new ArrayList<>();
         for (var e : b.cpuByThreadKind().entrySet()) {
             long d = e.getValue() - a.cpuByThreadKind().getOrDefault(e.getKey(), 0L);
@@ -185,8 +185,10 @@ public final class LoadRun {
             double pct = 100.0 * e.getValue() / 1e9 / seconds;
             kinds.put(e.getKey(), round(pct));
             if (ThreadKinds.isRelay(e.getKey())) relay += pct;
+            if (e.getKey().startsWith("relay-media")) media += pct; // the endpoint's loops: where forwarding to viewers happens
         }
-        p.put("relayThreadsCpuPerBindingPercentOfCore", round(relay / n)).put("relayThreadsCpuPercentOfCore", round(relay));
+        p.put("relayThreadsCpuPerBindingPercentOfCore", round(relay / n)).put("relayThreadsCpuPercentOfCore", round(relay))
+                .put("relayMediaThreadsCpuPercentOfCore", round(media));
         double relayAlloc = 0;
         ObjectNode allocKinds = p.putObject("allocationMbPerSecondByThreadKind");
         for (var e : b.allocatedByThreadKind().entrySet()) {
