@@ -102,7 +102,7 @@ class DaveFrameLibdaveIT {
         byte[] proposal = MLSOutputStream.encode(add);
         ByteArrayOutputStream proposals = new ByteArrayOutputStream();
         proposals.write(0); // append, not revoke
-        writeMlsVarint(proposals, proposal.length);
+        MlsWire.writeVarint(proposals, proposal.length);
         proposals.write(proposal);
         byte[][] commitWelcome = new byte[1][];
         session.processProposals(direct(proposals.toByteArray()),
@@ -243,18 +243,4 @@ class DaveFrameLibdaveIT {
         return b;
     }
 
-    /** RFC 9420 §2.1.2 variable-size length. */
-    private static void writeMlsVarint(ByteArrayOutputStream out, int n) {
-        if (n < 0x40) {
-            out.write(n);
-        } else if (n < 0x4000) {
-            out.write(0x40 | (n >>> 8));
-            out.write(n);
-        } else {
-            out.write(0x80 | (n >>> 24));
-            out.write(n >>> 16);
-            out.write(n >>> 8);
-            out.write(n);
-        }
-    }
 }
