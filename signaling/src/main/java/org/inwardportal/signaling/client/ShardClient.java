@@ -41,6 +41,11 @@ public final class ShardClient implements AutoCloseable {
     private final StringBuilder partial = new StringBuilder();
     private volatile boolean pushing;
     private volatile java.util.concurrent.ScheduledFuture<?> tone;
+    // After a renegotiation libwebrtc may start its own recording again on a worker thread, a few ms
+    // later; pushing while it records aborts the JVM (audio_send_stream race check, seen in CI). So
+    // the tone pauses briefly after each answer and stops the recording before every push for a while.
+    private static final long QUIET_NANOS = 200_000_000L, GUARD_NANOS = 1_000_000_000L;
+    private volatile long quietUntilNanos = System.nanoTime();
 
     private ShardClient(URI signaling, boolean video) throws Exception {
         peer = LibWebRtcPeer.shard(video);
@@ -99,6 +104,7 @@ public final class ShardClient implements AutoCloseable {
         try {
             String answer = peer.answerTo(sdp);
             peer.stopRecording();
+            quietUntilNanos = System.nanoTime() + QUIET_NANOS;
             send(JSON.createObjectNode().put("type", "answer").put("sdp", answer));
         } catch (Exception e) {
             inbox.add(JSON.createObjectNode().put("type", "client-error").put("message", String.valueOf(e.getMessage())));
@@ -115,6 +121,9 @@ public final class ShardClient implements AutoCloseable {
             short[] s = new short[480];
             for (int i = 0; i < 480; i++) s[i] = (short) (amplitude * 32767 * Math.sin(2 * Math.PI * hz * (sample[0] + i) / 48_000));
             sample[0] += 480;
+            long now = System.nanoTime();
+            if (now < quietUntilNanos) return;
+            if (now < quietUntilNanos + GUARD_NANOS) peer.stopRecording();
             peer.pushAudio(s);
         }, 0, 10, TimeUnit.MILLISECONDS);
     }
