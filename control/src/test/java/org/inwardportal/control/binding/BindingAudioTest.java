@@ -134,7 +134,7 @@ class BindingAudioTest {
             List<Rtp> got = spoken.got();
             assertThat(got).extracting(Rtp::ssrc).containsOnly(0x5200);
             assertThat(b.told().speakers).as("mixed: no per-speaker tracks to announce").isEmpty();
-            assertContinuous(got);
+            assertContinuous(got, true);
             short[] mix = decode(got.subList(got.size() / 4, got.size() * 3 / 4));
             double strongest = Arrays.stream(TONES).map(hz -> OpusCodec.power(mix, hz)).max().orElseThrow();
             for (double hz : TONES) {
@@ -145,11 +145,22 @@ class BindingAudioTest {
         }
     }
 
-    /** Sequence numbers one apart, timestamps one frame apart: no gap, no jump. */
+    /** Sequence numbers one apart, timestamps one frame apart (the mixer's ticks): no gap, no jump. */
     private static void assertContinuous(List<Rtp> stream) {
+        assertContinuous(stream, false);
+    }
+
+    /**
+     * As above; with {@code passthroughEnds}, the stream starts and ends in passthrough, where the
+     * timestamps carry the speaker's own clock, and an emulated member's clock follows wall time like
+     * a real client's: a sender thread late by a frame steps two (seen in CI). Those steps may be 1920.
+     */
+    private static void assertContinuous(List<Rtp> stream, boolean passthroughEnds) {
         for (int i = 1; i < stream.size(); i++) {
             assertThat((stream.get(i).seq - stream.get(i - 1).seq) & 0xffff).as("sequence step at %d", i).isEqualTo(1);
-            assertThat((stream.get(i).ts - stream.get(i - 1).ts) & 0xffffffffL).as("timestamp step at %d", i).isEqualTo(960);
+            long step = (stream.get(i).ts - stream.get(i - 1).ts) & 0xffffffffL;
+            if (passthroughEnds && step == 1920) continue;
+            assertThat(step).as("timestamp step at %d", i).isEqualTo(960);
         }
     }
 
