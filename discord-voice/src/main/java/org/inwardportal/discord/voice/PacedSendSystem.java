@@ -63,7 +63,6 @@ final class PacedSendSystem implements IAudioSendSystem {
     private final byte[] out = new byte[2048];
     private final DatagramPacket datagram = new DatagramPacket(out, 0);
     private volatile boolean running;
-    private volatile long standingDrops;
     private Thread thread;
 
     PacedSendSystem(IPacketProvider provider, OpusSendHandler handler, LongSupplier clock) {
@@ -80,11 +79,6 @@ final class PacedSendSystem implements IAudioSendSystem {
         thread.setPriority((Thread.NORM_PRIORITY + Thread.MAX_PRIORITY) / 2);
         handler.sendThread(thread);
         thread.start();
-    }
-
-    /** Frames dropped because the lead was spent with a frame still waiting (a standing queue). */
-    long standingDrops() {
-        return standingDrops;
     }
 
     @Override
@@ -116,13 +110,12 @@ final class PacedSendSystem implements IAudioSendSystem {
             if (ts >= 0) {
                 long source = handler.nextSource();
                 if (!anchored || speechEnded || source != anchorSource) {
-                    // a spurt that starts with frames already waiting starts that many slots back
-                    anchorCalls = Math.max(calls, slot - Math.min(Math.max(0, handler.framesWaiting() - 1), MAX_LAG_SLOTS));
+                    anchorCalls = spurtStart(calls, slot);
                     anchorTs = ts;
                     anchorSource = source;
                     anchored = true;
                 }
-                target = Math.max(calls, anchorCalls + (int) (ts - anchorTs) / FRAME_SAMPLES);
+                target = Math.max(calls, anchorCalls + (int) (ts - anchorTs) / FRAME_SAMPLES); // (int): 32-bit RTP wrap
                 if (target < slot - MAX_LAG_SLOTS) { // far behind the wall clock (a long stall): catch up
                     anchorCalls = target = Math.max(calls, slot - MAX_LAG_SLOTS);
                     anchorTs = ts;
@@ -131,18 +124,16 @@ final class PacedSendSystem implements IAudioSendSystem {
                     // The stamps already run as far ahead of the wall clock as they may (a source a little
                     // fast, or a spurt that began with a burst), and a source sending at the rate frames leave
                     // would keep this frame and all after it waiting: it goes, and the next takes its stamp.
-                    standingDrops++;
                     anchorCalls = calls;
                     anchorTs = ts + FRAME_SAMPLES;
                     continue;
                 }
                 dueAt = Math.max(start + (target - MAX_LEAD_SLOTS) * SLOT_NANOS, Math.min(lastSentNanos + MIN_GAP_NANOS, start + target * SLOT_NANOS));
             } else if (ticking || !woken) {
-                target = ticking ? slot : speechEnded ? slot : calls;
+                target = ticking || speechEnded ? slot : calls;
                 dueAt = start + calls * SLOT_NANOS;
             } else { // no source timeline: the wall clock's slots, with a bounded lead and lag
-                target = speechEnded ? Math.max(calls, slot - Math.min(Math.max(0, handler.framesWaiting() - 1), MAX_LAG_SLOTS))
-                        : Math.max(calls, slot - MAX_LAG_SLOTS);
+                target = speechEnded ? spurtStart(calls, slot) : Math.max(calls, slot - MAX_LAG_SLOTS);
                 dueAt = Math.min(start + calls * SLOT_NANOS,
                         Math.max(start + (calls - MAX_LEAD_SLOTS) * SLOT_NANOS, lastSentNanos + MIN_GAP_NANOS));
             }
@@ -168,6 +159,12 @@ final class PacedSendSystem implements IAudioSendSystem {
             }
             woken |= await(start, calls, lastSpeechSlot, woken ? dueAt : Long.MIN_VALUE);
         }
+    }
+
+    // A spurt that starts with frames already waiting starts that many slots back (at most MAX_LAG_SLOTS),
+    // so sending them does not spend the lead for the whole spurt.
+    private long spurtStart(long calls, long slot) {
+        return Math.max(calls, slot - Math.min(Math.max(0, handler.framesWaiting() - 1), MAX_LAG_SLOTS));
     }
 
     /**
