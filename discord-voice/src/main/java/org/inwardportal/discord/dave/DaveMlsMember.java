@@ -164,11 +164,9 @@ public final class DaveMlsMember {
     public byte[] processProposals(byte[] payload, Set<Long> recognized) throws DaveProtocolException {
         synchronized (MlsLock.LOCK) {
             if (payload.length < 1) throw new DaveProtocolException("empty proposals message");
-            if (payload[0] == 1) {
-                throw new DaveProtocolException("proposal revoke is not supported by the pure-Java session");
-            }
-            if (payload[0] != 0) throw new DaveProtocolException("unknown proposals operation " + (payload[0] & 0xff));
+            if (payload[0] != 0 && payload[0] != 1) throw new DaveProtocolException("unknown proposals operation " + (payload[0] & 0xff));
             if (group == null) return null;
+            if (payload[0] == 1) return revoke(payload);
             String bad = MlsFraming.proposals(payload, groupId, group.getEpoch());
             if (bad != null) throw new DaveProtocolException("proposals: " + bad);
             List<MLSMessage> messages = new ArrayList<>();
@@ -215,6 +213,33 @@ public final class DaveMlsMember {
             cachedAdds += adds;
             return commit();
         }
+    }
+
+    /**
+     * Op 27, revoke: {@code ProposalRef proposal_refs<V>} (each an {@code opaque<V>} RFC 9420 §5.2
+     * reference). The proposals leave the cache; what is left is committed, nothing if none is.
+     */
+    private byte[] revoke(byte[] payload) throws DaveProtocolException {
+        long vector = MlsWire.readVarint(payload, 1);
+        if (vector < 0) throw new DaveProtocolException("revoke: bad vector length");
+        int at = 1 + (int) (vector & 0xff);
+        int end = at + (int) (vector >>> 8);
+        if (end != payload.length) throw new DaveProtocolException("revoke: vector length does not match the message");
+        List<byte[]> refs = new ArrayList<>();
+        while (at < end) {
+            long ref = MlsWire.readVarint(payload, at);
+            if (ref < 0) throw new DaveProtocolException("revoke: bad reference length");
+            int from = at + (int) (ref & 0xff);
+            int to = from + (int) (ref >>> 8);
+            if (to > end) throw new DaveProtocolException("revoke: reference overruns the vector");
+            if (to == from) throw new DaveProtocolException("revoke: empty reference");
+            refs.add(Arrays.copyOfRange(payload, from, to));
+            at = to;
+        }
+        if (refs.isEmpty()) throw new DaveProtocolException("no references in a revoke");
+        cachedAdds = ProposalCache.revoke(group, refs);
+        ownCommits.clear(); // commits made before the revoke reference what is gone; the gateway takes none of them
+        return ProposalCache.size(group) > 0 ? commit() : null;
     }
 
     /** Whitepaper "Proposal Handling"/"Member Add": commit every cached proposal, inline tree in the Welcome. */

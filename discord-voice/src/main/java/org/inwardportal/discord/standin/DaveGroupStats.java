@@ -9,6 +9,7 @@ import java.util.List;
  * @param keyPackagesRefused op-26 messages that were not a valid key package of the sender
  * @param commitsRefused commits not broadcast: late (another won the epoch), wrong epoch or proposals, garbage
  * @param invalidReports op-31 reports (a member could not process a commit or welcome)
+ * @param revokes op-27 revokes sent (an uncommitted Add of someone who left)
  */
 public record DaveGroupStats(boolean established, long epoch, List<Long> leaves, long keyPackagesRefused, long commitsAccepted, long commitsRefused,
-                             long invalidReports, long transitionsExecuted, long soleMemberResets) {}
+                             long invalidReports, long transitionsExecuted, long soleMemberResets, long revokes) {}

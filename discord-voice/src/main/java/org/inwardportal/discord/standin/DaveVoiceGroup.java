@@ -63,6 +63,7 @@ final class DaveVoiceGroup {
     private final Set<Long> corruptFor = new HashSet<>();
     /** Test setting: only this user's commits are taken (while it is a participant and, once established, a member). */
     private Long onlyCommitter;
+    private boolean holdCommits;
     /** Leaf index → user (null: blank), as the group's members see the tree. */
     private final List<Long> leaves = new ArrayList<>();
     private boolean established;
@@ -77,6 +78,7 @@ final class DaveVoiceGroup {
     private final AtomicLong invalidReports = new AtomicLong();
     private final AtomicLong transitionsExecuted = new AtomicLong();
     private final AtomicLong soleMemberResets = new AtomicLong();
+    private final AtomicLong revokes = new AtomicLong();
 
     private record PendingProposal(byte[] ref, byte[] message, boolean add, long user, int leaf) {}
 
@@ -120,6 +122,9 @@ final class DaveVoiceGroup {
     void leave(long user) {
         if (participants.remove(user) == null) return;
         keyPackages.remove(user);
+        // Its Add, still uncommitted, is revoked rather than committed and then removed (whitepaper "Proposal Handling").
+        List<PendingProposal> unneeded = pending.stream().filter(p -> p.add() && p.user() == user).toList();
+        if (!unneeded.isEmpty()) revoke(unneeded);
         int leaf = leaves.indexOf(user);
         if (!established || leaf < 0) return;
         long remaining = leaves.stream().filter(u -> u != null && u != user).count();
@@ -290,6 +295,38 @@ final class DaveVoiceGroup {
         }
     }
 
+    /** Op 27, revoke: the proposals leave the epoch's pending set and those who got them drop them. */
+    private void revoke(List<PendingProposal> gone) {
+        pending.removeAll(gone);
+        revokes.incrementAndGet();
+        for (DaveParticipantLink p : participants.values()) {
+            boolean member = leaves.contains(p.userId()) && !recovering.contains(p.userId());
+            if (established && !member) continue;
+            if (!established && !keyPackages.containsKey(p.userId())) continue;
+            List<PendingProposal> sent = established ? gone : gone.stream().filter(x -> x.user() != p.userId()).toList();
+            if (!sent.isEmpty()) p.proposals(revokeMessage(sent));
+        }
+    }
+
+    /** {@code ProposalRef proposal_refs<V>}, each an {@code opaque<V>}. */
+    private static byte[] revokeMessage(List<PendingProposal> proposals) {
+        ByteArrayOutputStream vector = new ByteArrayOutputStream();
+        for (PendingProposal p : proposals) {
+            MlsWire.writeVarint(vector, p.ref().length);
+            vector.writeBytes(p.ref());
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(1); // revoke
+        MlsWire.writeVarint(out, vector.size());
+        out.writeBytes(vector.toByteArray());
+        return out.toByteArray();
+    }
+
+    /** Test setting: while held, the gateway takes no commit, so proposals stay in flight (e.g. to be revoked). */
+    void holdCommits(boolean hold) {
+        holdCommits = hold;
+    }
+
     /** A pending member that arrives before the group exists gets the Adds already in flight. */
     void catchUp(long user) {
         DaveParticipantLink p = participants.get(user);
@@ -326,6 +363,7 @@ final class DaveVoiceGroup {
 
     private String acceptCommit(long user, byte[] payload) throws Exception {
         if (!participants.containsKey(user)) return "not a participant";
+        if (holdCommits) return "commits are held (test setting)";
         String bad = MlsFraming.handshakeHead(payload, 0, groupId, established ? epoch : 0);
         if (bad != null) return bad;
         MLSMessage m;
@@ -448,6 +486,6 @@ final class DaveVoiceGroup {
 
     DaveGroupStats stats() {
         return new DaveGroupStats(established, epoch, List.copyOf(new ArrayList<>(leaves).stream().map(u -> u == null ? 0L : u).toList()),
-                keyPackagesRefused.get(), commitsAccepted.get(), commitsRefused.get(), invalidReports.get(), transitionsExecuted.get(), soleMemberResets.get());
+                keyPackagesRefused.get(), commitsAccepted.get(), commitsRefused.get(), invalidReports.get(), transitionsExecuted.get(), soleMemberResets.get(), revokes.get());
     }
 }

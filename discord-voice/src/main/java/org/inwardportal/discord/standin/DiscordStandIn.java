@@ -208,6 +208,14 @@ public final class DiscordStandIn implements AutoCloseable {
         voice.dave().commitsOnlyFrom(channelId, userId);
     }
 
+    /**
+     * Test setting: while held, the channel's gateway takes no commit, so proposals stay in flight;
+     * a member leaving meanwhile has its Add revoked (op 27, revoke).
+     */
+    public void daveHoldCommits(long channelId, boolean hold) {
+        voice.dave().holdCommits(channelId, hold);
+    }
+
     /** Voice IDENTIFYs closed with 4017 because the client offered no DAVE protocol version. */
     public long daveRequiredCloses() {
         return voice.daveRequiredCloses();
@@ -280,6 +288,26 @@ public final class DiscordStandIn implements AutoCloseable {
 
     public int gatewayResumes(long botId) {
         return gateway.resumes(botId);
+    }
+
+    /** Voice RESUMEs the stand-in answered with RESUMED for this bot. */
+    public int voiceResumes(long botId) {
+        return voice.resumes(botId);
+    }
+
+    /** Sequenced voice gateway messages sent again to resuming bots (voice gateway v8 buffered resume). */
+    public long voiceMessagesReplayed() {
+        return voice.replayedMessages();
+    }
+
+    /** Opus frames one bot sent that the stand-in forwarded to another bot in the same channel. */
+    public long botToBotFrames() {
+        return voice.botToBotFrames();
+    }
+
+    /** How long a voice session whose socket went away stays resumable (default 10 s); then it ends and leaves its DAVE group. */
+    public void voiceResumeWindow(Duration window) {
+        voice.resumeWindow(window);
     }
 
     // ---- what members do in text ----

@@ -13,6 +13,7 @@ public final class Faults {
     private volatile Duration udpDelay = Duration.ZERO;
     private volatile Duration udpJitter = Duration.ZERO;
     private volatile boolean ignoreHeartbeats;
+    private volatile Duration voiceResumeDelay = Duration.ZERO;
 
     /** Probability (0..1) that any voice UDP packet, either way, is dropped. */
     public Faults udpLoss(double probability) {
@@ -41,11 +42,18 @@ public final class Faults {
         return this;
     }
 
+    /** The voice gateway answers a RESUME only after this long: what it sends meanwhile waits in the session's replay buffer. */
+    public Faults voiceResumeDelay(Duration delay) {
+        this.voiceResumeDelay = delay;
+        return this;
+    }
+
     public Faults clear() {
         udpLoss = 0;
         udpDelay = Duration.ZERO;
         udpJitter = Duration.ZERO;
         ignoreHeartbeats = false;
+        voiceResumeDelay = Duration.ZERO;
         return this;
     }
 
@@ -58,6 +66,10 @@ public final class Faults {
     boolean dropPacket() {
         double p = udpLoss;
         return p > 0 && ThreadLocalRandom.current().nextDouble() < p;
+    }
+
+    long voiceResumeDelayNanos() {
+        return voiceResumeDelay.toNanos();
     }
 
     boolean ignoreHeartbeats() {

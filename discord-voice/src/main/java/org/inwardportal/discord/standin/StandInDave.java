@@ -107,6 +107,13 @@ final class StandInDave implements AutoCloseable {
         });
     }
 
+    void holdCommits(long channelId, boolean hold) {
+        call(() -> {
+            group(channelId).holdCommits(hold);
+            return null;
+        });
+    }
+
     DaveGroupStats stats(long channelId) {
         return call(() -> group(channelId).stats());
     }

@@ -68,6 +68,11 @@ final class VoiceServer {
     private final AtomicLong rejectedPackets = new AtomicLong();
     private final AtomicLong emptyDatagrams = new AtomicLong();
     private final Map<Long, AtomicInteger> identifies = new ConcurrentHashMap<>();
+    private final Map<Long, AtomicInteger> resumes = new ConcurrentHashMap<>();
+    private final AtomicLong replayedMessages = new AtomicLong();
+    private final AtomicLong botToBotFrames = new AtomicLong();
+    /** How long a session whose socket went away may be resumed; then it ends and leaves its DAVE group. */
+    private volatile java.time.Duration resumeWindow = java.time.Duration.ofSeconds(10);
     private volatile boolean requireDave;
     /** The voice gateway speaks DAVE protocol version 1 (issue 10); null: off, protocol version 0. */
     private volatile StandInDave dave;
@@ -144,6 +149,26 @@ final class VoiceServer {
         return n == null ? 0 : n.get();
     }
 
+    /** Voice RESUMEs answered with RESUMED for this bot. */
+    int resumes(long userId) {
+        AtomicInteger n = resumes.get(userId);
+        return n == null ? 0 : n.get();
+    }
+
+    /** Sequenced messages sent again to resuming bots (voice gateway v8 buffered resume). */
+    long replayedMessages() {
+        return replayedMessages.get();
+    }
+
+    /** Frames one bot sent that were forwarded to another bot in its channel. */
+    long botToBotFrames() {
+        return botToBotFrames.get();
+    }
+
+    void resumeWindow(java.time.Duration window) {
+        this.resumeWindow = window;
+    }
+
     /** The encryption modes READY offers (JDA picks the first it supports in its own order). */
     void offerModes(List<String> modes) {
         if (modes.isEmpty() || !MODES.containsAll(modes)) throw new IllegalArgumentException("modes must be among " + MODES);
@@ -205,6 +230,7 @@ final class VoiceServer {
     void disconnect(long userId) {
         VoiceConnection c = byUser.remove(userId);
         if (c != null) {
+            c.end();
             leaveDave(c);
             bySsrc.remove(c.ssrc);
             Channel s = c.socket;
@@ -219,6 +245,8 @@ final class VoiceServer {
         if (s == null) {
             return false;
         }
+        // These codes end the session (a client cannot resume it); others, e.g. 4015, leave it resumable.
+        if ((code == 4006 || code == 4009 || code == 4014) && c.end()) leaveDave(c);
         closeWith(s, code, reason);
         return true;
     }
@@ -302,22 +330,28 @@ final class VoiceServer {
             }
         }
         for (VoiceConnection c : botsInChannelOf(m)) {
-            if (!c.mediaReady()) continue;
-            // Like Discord: a one-element header extension (RFC 8285 one-byte form) whose body is encrypted.
-            byte[] header = ByteBuffer.allocate(16).put((byte) 0x90).put(OPUS_PAYLOAD_TYPE).putShort((short) sequence)
-                    .putInt((int) timestamp).putInt(m.ssrc()).putShort((short) 0xBEDE).putShort((short) 1).array();
-            byte[] plain = new byte[4 + opus.length];
-            plain[0] = 0x10; // id 1, length 1: audio level
-            plain[1] = (byte) 0x7f;
-            System.arraycopy(opus, 0, plain, 4, opus.length);
-            try {
-                sendUdp(c.udpAddress, c.cipher.seal(header, plain, c.nextCounter()));
-                sent++;
-            } catch (GeneralSecurityException e) {
-                log.warn("cannot encrypt a member frame: {}", e.toString());
-            }
+            if (sendRtp(c, m.ssrc(), sequence, timestamp, opus)) sent++;
         }
         return sent;
+    }
+
+    /** One Opus frame (as its sender's client made it: DAVE frames stay end-to-end encrypted) to a bot, under the bot's transport encryption. */
+    private boolean sendRtp(VoiceConnection to, int ssrc, int sequence, long timestamp, byte[] opus) {
+        if (!to.mediaReady()) return false;
+        // Like Discord: a one-element header extension (RFC 8285 one-byte form) whose body is encrypted.
+        byte[] header = ByteBuffer.allocate(16).put((byte) 0x90).put(OPUS_PAYLOAD_TYPE).putShort((short) sequence)
+                .putInt((int) timestamp).putInt(ssrc).putShort((short) 0xBEDE).putShort((short) 1).array();
+        byte[] plain = new byte[4 + opus.length];
+        plain[0] = 0x10; // id 1, length 1: audio level
+        plain[1] = (byte) 0x7f;
+        System.arraycopy(opus, 0, plain, 4, opus.length);
+        try {
+            sendUdp(to.udpAddress, to.cipher.seal(header, plain, to.nextCounter()));
+            return true;
+        } catch (GeneralSecurityException e) {
+            log.warn("cannot encrypt a frame for {}: {}", to.userId, e.toString());
+            return false;
+        }
     }
 
     /** Users in a voice channel as DAVE sees them: members, and bots whose voice session speaks DAVE there. */
@@ -385,13 +419,12 @@ final class VoiceServer {
     }
 
     private void sendBinary(VoiceConnection c, int op, int transitionId, byte[] payload) {
-        Channel s = c.socket;
-        if (s == null || !s.isActive()) return;
-        ByteBuf b = Unpooled.buffer(5 + payload.length);
-        b.writeShort(c.nextServerSeq()).writeByte(op);
-        if (transitionId >= 0) b.writeShort(transitionId);
-        b.writeBytes(payload);
-        s.writeAndFlush(new BinaryWebSocketFrame(b));
+        c.sendSequenced(true, seq -> {
+            ByteBuffer b = ByteBuffer.allocate(3 + (transitionId >= 0 ? 2 : 0) + payload.length);
+            b.putShort((short) seq).put((byte) op);
+            if (transitionId >= 0) b.putShort((short) transitionId);
+            return b.put(payload).array();
+        });
     }
 
     private List<VoiceConnection> botsInChannelOf(EmulatedMember m) {
@@ -414,13 +447,12 @@ final class VoiceServer {
     // ---- voice gateway ----
 
     private void send(VoiceConnection c, int op, JsonNode d) {
-        ObjectNode msg = JSON.createObjectNode().put("op", op);
-        msg.set("d", d);
-        msg.put("seq", c.nextServerSeq());
-        Channel s = c.socket;
-        if (s != null && s.isActive()) {
-            s.writeAndFlush(new TextWebSocketFrame(msg.toString()));
-        }
+        c.sendSequenced(false, seq -> {
+            ObjectNode msg = JSON.createObjectNode().put("op", op);
+            msg.set("d", d);
+            msg.put("seq", seq);
+            return VoiceConnection.utf8(msg.toString());
+        });
     }
 
     private static void sendRaw(Channel ch, int op, JsonNode d) {
@@ -466,13 +498,14 @@ final class VoiceServer {
                 case 0 -> identify(ctx.channel(), d);
                 case 7 -> resume(ctx.channel(), d);
                 case 3 -> {
+                    if (conn != null && d.has("seq_ack")) conn.acknowledge(d.path("seq_ack").asLong());
                     if (!faults.ignoreHeartbeats()) {
                         long t = d.isObject() ? d.path("t").asLong() : d.asLong();
                         sendRaw(ctx.channel(), 6, JSON.createObjectNode().put("t", t));
                     }
                 }
                 case 1 -> selectProtocol(ctx.channel(), d);
-                case 5 -> { /* the bot's own speaking flag: nothing to do */ }
+                case 5 -> botSpeaking(d);
                 case 23, 31 -> daveText(ctx.channel(), op, d);
                 default -> {
                     if (conn == null) closeWith(ctx.channel(), 4003, "not authenticated");
@@ -532,9 +565,11 @@ final class VoiceServer {
                 return;
             }
             VoiceConnection old = byUser.put(c.userId, c);
-            Channel oldSocket = old == null ? null : old.socket;
-            if (old != c && oldSocket != null && oldSocket != ch) {
-                oldSocket.close();
+            if (old != null && old != c) {
+                old.end();
+                leaveDave(old); // whitepaper "Member Remove": re-added with a new key package
+                Channel oldSocket = old.socket;
+                if (oldSocket != null && oldSocket != ch) oldSocket.close();
             }
             bySsrc.put(c.ssrc, c);
             c.socket = ch;
@@ -545,17 +580,48 @@ final class VoiceServer {
             send(c, 2, ready);
         }
 
+        /**
+         * Voice gateway v8 RESUME: RESUMED, then every sequenced message after the client's
+         * {@code seq_ack} ("buffered resume"), so the session, its DAVE group membership included,
+         * carries on. A session past its resume window gets 4006.
+         */
         private void resume(Channel ch, JsonNode d) {
             VoiceConnection c = byUser.values().stream()
                     .filter(v -> v.sessionId.equals(d.path("session_id").asText()) && v.token.equals(d.path("token").asText()))
                     .findFirst().orElse(null);
-            if (c == null) {
+            if (c == null || !c.resumable) {
                 closeWith(ch, 4006, "session no longer valid");
                 return;
             }
-            c.socket = ch;
-            conn = c;
-            send(c, 9, JSON.nullNode());
+            long seqAck = d.path("seq_ack").asLong(-1);
+            Runnable answer = () -> {
+                if (!ch.isActive() || !c.resumable) return;
+                Channel previous = c.socket;
+                if (previous != null && previous != ch) previous.close();
+                sendRaw(ch, 9, JSON.nullNode());
+                replayedMessages.addAndGet(c.resumeOn(ch, seqAck));
+                conn = c;
+                resumes.computeIfAbsent(c.userId, k -> new AtomicInteger()).incrementAndGet();
+            };
+            long delay = faults.voiceResumeDelayNanos();
+            if (delay > 0) ch.eventLoop().schedule(answer, delay, TimeUnit.NANOSECONDS);
+            else answer.run();
+        }
+
+        /** A bot's op 5: the other bots in its channel learn its SSRC, as they do a member's. */
+        private void botSpeaking(JsonNode d) {
+            if (conn == null) return;
+            VoiceConnection from = conn;
+            from.speaking = d.path("speaking").asInt(0);
+            Long channel = world.voiceChannelOf(from.userId).orElse(null);
+            if (channel == null) return;
+            for (VoiceConnection o : byUser.values()) {
+                if (o != from && channel.equals(world.voiceChannelOf(o.userId).orElse(null))) send(o, 5, speakingOf(from));
+            }
+        }
+
+        private ObjectNode speakingOf(VoiceConnection c) {
+            return JSON.createObjectNode().put("user_id", String.valueOf(c.userId)).put("ssrc", c.ssrc).put("speaking", c.speaking);
         }
 
         private void selectProtocol(Channel ch, JsonNode d) {
@@ -590,6 +656,12 @@ final class VoiceServer {
             if (!ids.isEmpty()) {
                 send(conn, 11, JSON.createObjectNode().set("user_ids", ids));
             }
+            // Bots already in the channel that have spoken: their SSRCs, so their frames are attributed from the start.
+            for (VoiceConnection o : byUser.values()) {
+                if (o != conn && o.speaking >= 0 && channel != null && channel.equals(world.voiceChannelOf(o.userId).orElse(null))) {
+                    send(conn, 5, speakingOf(o));
+                }
+            }
             if (dv != null && channel != null) {
                 leaveDave(conn); // a new voice session of the same bot starts over in the group
                 conn.daveChannel = channel;
@@ -604,9 +676,12 @@ final class VoiceServer {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-            if (conn != null && conn.socket == ctx.channel()) {
-                conn.socket = null;
-                leaveDave(conn); // whitepaper "Member Remove": a severed voice connection leaves the group
+            VoiceConnection c = conn;
+            if (c != null && c.socket == ctx.channel()) {
+                // Whitepaper "Member Remove": a severed voice connection leaves the group; it is severed once it can no longer be resumed.
+                c.detached(ctx.executor().schedule(() -> {
+                    if (c.end()) leaveDave(c);
+                }, resumeWindow.toNanos(), TimeUnit.NANOSECONDS));
             }
             super.channelInactive(ctx);
         }
@@ -700,6 +775,12 @@ final class VoiceServer {
                     byte[] clear = d.decryptForMember(m.user().id(), c.userId, opus);
                     if (clear == null) memberDecryptFailures.incrementAndGet();
                     else m.hear(new Heard(c.userId, seq, ts, clear, now));
+                }
+            }
+            // The SFU forwards a bot's frames to the other bots in its channel too, untouched.
+            for (VoiceConnection o : byUser.values()) {
+                if (o != c && channel.equals(world.voiceChannelOf(o.userId).orElse(null)) && sendRtp(o, c.ssrc, seq, ts, opus)) {
+                    botToBotFrames.incrementAndGet();
                 }
             }
         }

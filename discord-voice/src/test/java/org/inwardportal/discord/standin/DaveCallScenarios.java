@@ -41,6 +41,7 @@ import org.junit.jupiter.api.Test;
 abstract class DaveCallScenarios {
     protected final DiscordStandIn standIn = start();
     protected JDA jda;
+    protected JDA secondBot;
 
     /** The bot's DAVE implementation. */
     protected abstract DaveSessionFactory factory();
@@ -63,6 +64,7 @@ abstract class DaveCallScenarios {
     @AfterEach
     void stop() {
         if (jda != null) jda.shutdownNow();
+        if (secondBot != null) secondBot.shutdownNow();
         standIn.close();
     }
 
@@ -128,7 +130,11 @@ abstract class DaveCallScenarios {
 
     private Guild joinBot(StandInWorld.User bot, Outbox out, Inbox in) throws InterruptedException {
         jda = login(bot, factory());
-        Guild guild = jda.getGuildById(standIn.world().guildId());
+        return joinVoice(jda, out, in);
+    }
+
+    private Guild joinVoice(JDA client, Outbox out, Inbox in) {
+        Guild guild = client.getGuildById(standIn.world().guildId());
         guild.getAudioManager().setSendingHandler(out);
         guild.getAudioManager().setReceivingHandler(in);
         guild.getAudioManager().openAudioConnection(guild.getVoiceChannelsByName("World", false).getFirst());
@@ -283,5 +289,177 @@ abstract class DaveCallScenarios {
         assertThat(standIn.daveGroup(channel).commitsAccepted()).isGreaterThanOrEqualTo(3);
         assertThat(standIn.daveSession(alice.id()).epoch()).isEqualTo(epochBefore + 2);
         assertThat(standIn.daveSession(alice.id()).groupMembers()).containsExactlyInAnyOrder(bot.id(), alice.id());
+    }
+
+    /**
+     * The bot's voice WebSocket is closed with 1001 (going away: JDA 6.5 resumes after that, but
+     * not after 4015, which it treats as "cannot resume") and Bob joins before the gateway answers the bot's
+     * RESUME: the gateway replays what the bot missed (voice gateway v8 buffered resume), so the
+     * bot stays in the group, follows Bob's epoch without identifying again, and audio flows both
+     * ways among all three.
+     */
+    @Test
+    void aResumingBotGetsTheDaveMessagesItMissedAndStaysInTheGroup() throws Exception {
+        StandInWorld.User bot = standIn.addBot("Portal");
+        EmulatedMember alice = standIn.addMember("Alice");
+        EmulatedMember bob = standIn.addMember("Bob");
+        var world = standIn.world().channel("World");
+        long channel = world.id();
+        alice.joinVoice(world);
+        Outbox out = new Outbox();
+        Inbox in = new Inbox();
+        joinBot(bot, out, in);
+        awaitGroupOf(channel, bot.id(), alice);
+        long epochBefore = standIn.daveGroup(channel).epoch();
+
+        standIn.faults().voiceResumeDelay(Duration.ofMillis(1500));
+        assertThat(standIn.closeVoice(bot.id(), 1001)).isTrue();
+        bob.joinVoice(world);
+        await("Bob in the group (new epoch)", 10, () -> standIn.daveGroup(channel).epoch() == epochBefore + 1
+                && standIn.daveGroup(channel).leaves().contains(bob.id()));
+        await("the bot's voice session resumed", 10, () -> standIn.voiceResumes(bot.id()) == 1);
+        standIn.faults().clear();
+        assertThat(standIn.voiceMessagesReplayed()).as("messages sent while the bot was away, replayed").isPositive();
+        assertThat(standIn.daveGroup(channel).leaves()).as("the bot was never removed").contains(bot.id(), alice.id(), bob.id());
+        await("Alice and Bob on the new epoch", 10, () -> standIn.daveSession(alice.id()).epoch() == epochBefore + 1
+                && standIn.daveSession(bob.id()).epoch() == epochBefore + 1 && standIn.daveSession(bob.id()).sendingEncrypted());
+        Thread.sleep(300); // the bot's execute message is on its way
+
+        alice.clearHeard();
+        bob.clearHeard();
+        List<byte[]> said = new ArrayList<>();
+        for (int i = 0; i < 50; i++) said.add(marker("bot", i));
+        out.queue.addAll(said);
+        assertThat(alice.awaitHeard(50, Duration.ofSeconds(10))).extracting(Heard::opus).containsExactlyElementsOf(said);
+        assertThat(bob.awaitHeard(50, Duration.ofSeconds(10))).extracting(Heard::opus).containsExactlyElementsOf(said);
+        in.packets.clear();
+        List<byte[]> bobSays = new ArrayList<>();
+        for (int i = 0; i < 25; i++) bobSays.add(marker("bob", i));
+        bob.speak(bobSays).get(5, TimeUnit.SECONDS);
+        await("25 frames from Bob", 5, () -> in.packets.size() >= 25);
+        assertThat(in.packets).extracting(OpusPacket::getOpusAudio).containsExactlyElementsOf(bobSays);
+        assertThat(standIn.voiceIdentifies(bot.id())).as("resumed, not identified again").isEqualTo(1);
+        if (botEpochAuthenticator() != null) {
+            assertThat(botEpochAuthenticator()).isEqualTo(standIn.daveSession(alice.id()).epochAuthenticator());
+        }
+    }
+
+    /**
+     * Two bots in one DAVE call: both are group members, each hears the other (the SFU forwards
+     * bot frames to bots, still end-to-end encrypted) and Alice hears both; when one leaves, the
+     * group moves on without it and the other keeps talking.
+     */
+    @Test
+    void twoBotsInOneCallAreBothGroupMembersAndHearEachOther() throws Exception {
+        StandInWorld.User first = standIn.addBot("Portal");
+        StandInWorld.User second = standIn.addBot("Portal Two");
+        EmulatedMember alice = standIn.addMember("Alice");
+        var world = standIn.world().channel("World");
+        long channel = world.id();
+        alice.joinVoice(world);
+        Outbox firstOut = new Outbox();
+        Inbox firstIn = new Inbox();
+        joinBot(first, firstOut, firstIn);
+        awaitGroupOf(channel, first.id(), alice);
+        Outbox secondOut = new Outbox();
+        Inbox secondIn = new Inbox();
+        secondBot = login(second, factory());
+        Guild secondGuild = joinVoice(secondBot, secondOut, secondIn);
+        awaitGroupOf(channel, second.id(), alice);
+        assertThat(standIn.daveGroup(channel).leaves()).containsExactlyInAnyOrder(first.id(), second.id(), alice.id());
+        assertThat(standIn.daveSession(alice.id()).groupMembers()).containsExactlyInAnyOrder(first.id(), second.id(), alice.id());
+
+        alice.clearHeard();
+        List<byte[]> firstSays = new ArrayList<>();
+        List<byte[]> secondSays = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            firstSays.add(marker("first", i));
+            secondSays.add(marker("second", i));
+        }
+        firstOut.queue.addAll(firstSays);
+        secondOut.queue.addAll(secondSays);
+        try {
+            await("each bot heard the other's 40 frames", 10, () -> heardFrom(secondIn, first.id()).size() >= 40
+                    && heardFrom(firstIn, second.id()).size() >= 40);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + ": the second bot got " + secondIn.packets.stream().map(p -> p.getUserId() + "/" + p.getOpusAudio().length).toList()
+                    + ", the first " + firstIn.packets.stream().map(p -> p.getUserId() + "/" + p.getOpusAudio().length).toList() + ", bot-to-bot frames " + standIn.botToBotFrames());
+        }
+        assertThat(heardFrom(secondIn, first.id())).containsExactlyElementsOf(firstSays);
+        assertThat(heardFrom(firstIn, second.id())).containsExactlyElementsOf(secondSays);
+        await("Alice heard both bots", 10, () -> alice.heard().size() >= 80);
+        assertThat(alice.heard().stream().filter(h -> h.fromUserId() == first.id()).map(Heard::opus).toList())
+                .containsExactlyElementsOf(firstSays);
+        assertThat(alice.heard().stream().filter(h -> h.fromUserId() == second.id()).map(Heard::opus).toList())
+                .containsExactlyElementsOf(secondSays);
+        assertThat(standIn.botToBotFrames()).isGreaterThanOrEqualTo(80);
+        assertThat(standIn.memberDecryptFailures()).isZero();
+
+        long epochBefore = standIn.daveGroup(channel).epoch();
+        secondGuild.getAudioManager().closeAudioConnection();
+        await("the second bot removed (new epoch)", 10, () -> standIn.daveGroup(channel).epoch() == epochBefore + 1
+                && !standIn.daveGroup(channel).leaves().contains(second.id())
+                && standIn.daveSession(alice.id()).epoch() == epochBefore + 1);
+        Thread.sleep(300); // the first bot's execute message is on its way
+        alice.clearHeard();
+        List<byte[]> after = new ArrayList<>();
+        for (int i = 0; i < 20; i++) after.add(marker("first-after", i));
+        firstOut.queue.addAll(after);
+        assertThat(alice.awaitHeard(20, Duration.ofSeconds(10))).extracting(Heard::opus).containsExactlyElementsOf(after);
+        assertThat(standIn.daveSession(alice.id()).groupMembers()).containsExactlyInAnyOrder(first.id(), alice.id());
+    }
+
+    /**
+     * Bob joins while the gateway holds commits and leaves before any is taken: the gateway
+     * revokes his Add (op 27, revoke). Then only the bot may commit, and Carol joins: the bot's
+     * commit must reference her Add alone, which it does only if it dropped Bob's.
+     */
+    @Test
+    void aRevokedAddIsDroppedAndTheNextCommitLeavesItOut() throws Exception {
+        StandInWorld.User bot = standIn.addBot("Portal");
+        EmulatedMember alice = standIn.addMember("Alice");
+        EmulatedMember bob = standIn.addMember("Bob");
+        EmulatedMember carol = standIn.addMember("Carol");
+        var world = standIn.world().channel("World");
+        long channel = world.id();
+        alice.joinVoice(world);
+        Outbox out = new Outbox();
+        Inbox in = new Inbox();
+        joinBot(bot, out, in);
+        awaitGroupOf(channel, bot.id(), alice);
+        long epochBefore = standIn.daveGroup(channel).epoch();
+        long refusedBefore = standIn.daveGroup(channel).commitsRefused();
+
+        standIn.daveHoldCommits(channel, true);
+        bob.joinVoice(world);
+        await("the bot's and Alice's commits adding Bob, held", 10,
+                () -> standIn.daveGroup(channel).commitsRefused() >= refusedBefore + 2);
+        bob.leaveVoice();
+        await("Bob's Add revoked", 5, () -> standIn.daveGroup(channel).revokes() == 1);
+        Thread.sleep(300); // the revoke reaches the bot and Alice
+        standIn.daveHoldCommits(channel, false);
+        standIn.daveCommitsOnlyFrom(channel, bot.id());
+        carol.joinVoice(world);
+        await("Carol added by the bot's commit", 10, () -> standIn.daveGroup(channel).epoch() == epochBefore + 1
+                && standIn.daveGroup(channel).leaves().contains(carol.id())
+                && standIn.daveSession(carol.id()) != null && standIn.daveSession(carol.id()).sendingEncrypted());
+        assertThat(standIn.daveGroup(channel).leaves()).containsExactlyInAnyOrder(bot.id(), alice.id(), carol.id());
+        await("Alice on the new epoch", 5, () -> standIn.daveSession(alice.id()).epoch() == epochBefore + 1);
+        assertThat(standIn.daveSession(alice.id()).groupMembers()).containsExactlyInAnyOrder(bot.id(), alice.id(), carol.id());
+        assertThat(standIn.daveSession(alice.id()).refusedMessages()).as("Alice's session took the revoke").isZero();
+        Thread.sleep(300); // the bot's execute message is on its way
+
+        carol.clearHeard();
+        List<byte[]> said = new ArrayList<>();
+        for (int i = 0; i < 20; i++) said.add(marker("bot", i));
+        out.queue.addAll(said);
+        assertThat(carol.awaitHeard(20, Duration.ofSeconds(10))).extracting(Heard::opus).containsExactlyElementsOf(said);
+        if (botEpochAuthenticator() != null) {
+            assertThat(botEpochAuthenticator()).isEqualTo(standIn.daveSession(carol.id()).epochAuthenticator());
+        }
+    }
+
+    private static List<byte[]> heardFrom(Inbox in, long userId) {
+        return in.packets.stream().filter(p -> p.getUserId() == userId).map(OpusPacket::getOpusAudio).toList();
     }
 }
