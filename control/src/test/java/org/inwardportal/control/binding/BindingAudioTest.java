@@ -173,10 +173,13 @@ class BindingAudioTest {
             // While they speak: a frame every tick, each one audible (no gap longer than one frame).
             List<Rtp> middle = got.subList(10, got.size() - 10);
             assertContinuous(middle);
+            // Levels only while all three certainly speak (150 frames each): at the tail, speakers end at different
+            // times under 40 ms of jitter and their last frames are concealed, decaying (0.037 seen at frame 161 of ~170).
             OpusCodec codec = new OpusCodec();
+            int allSpeak = Math.min(140, got.size() - 10);
             for (int i = 0; i < got.size(); i++) {
                 short[] frame = codec.decode(got.get(i).opus);
-                if (i >= 10 && i < got.size() - 10) assertThat(OpusCodec.rms(frame)).as("level of mixed frame %d", i).isGreaterThan(0.05);
+                if (i >= 10 && i < allSpeak) assertThat(OpusCodec.rms(frame)).as("level of mixed frame %d", i).isGreaterThan(0.05);
             }
             assertThat(rig.counter("relay.binding.concealed", "lj", "to_shard")).as("concealed frames").isPositive();
         }
