@@ -51,6 +51,9 @@ abstract class DaveCallScenarios {
         return null;
     }
 
+    /** After {@link #aCorruptedCommitOrWelcomeIsReportedWithOp31AndTheBotIsReAdded}: what the implementation shows of its recovery. */
+    protected void afterReportedHandshake(EmulatedMember alice) {}
+
     protected static DiscordStandIn start() {
         try {
             DiscordStandIn d = DiscordStandIn.start();
@@ -457,6 +460,37 @@ abstract class DaveCallScenarios {
         if (botEpochAuthenticator() != null) {
             assertThat(botEpochAuthenticator()).isEqualTo(standIn.daveSession(carol.id()).epochAuthenticator());
         }
+    }
+
+    /**
+     * Whitepaper "Recovery from Invalid Commit or Welcome": the first handshake message the bot
+     * gets (the Welcome, or its own commit announced back) has a byte flipped; the bot reports it
+     * with op 31, resets, and is added again; Alice then hears it.
+     */
+    @Test
+    void aCorruptedCommitOrWelcomeIsReportedWithOp31AndTheBotIsReAdded() throws Exception {
+        StandInWorld.User bot = standIn.addBot("Portal");
+        EmulatedMember alice = standIn.addMember("Alice");
+        var world = standIn.world().channel("World");
+        alice.joinVoice(world);
+        await("Alice's session", 5, () -> standIn.daveSession(alice.id()) != null);
+        standIn.corruptNextDaveHandshake(world.id(), bot.id()); // whichever the bot gets first: the welcome or its own commit
+        Outbox out = new Outbox();
+        joinBot(bot, out, new Inbox());
+        await("the bot reported the bad handshake and was re-added", 10, () -> {
+            DaveGroupStats g = standIn.daveGroup(world.id());
+            // Alone with Alice, the bot's report leaves her the sole holder: the gateway re-creates the group (epoch 1 again).
+            return g.invalidReports() == 1 && g.established() && g.leaves().contains(bot.id())
+                    && g.transitionsExecuted() >= 2 && standIn.daveSession(alice.id()).epoch() == g.epoch();
+        });
+        Thread.sleep(300); // the bot's execute message is on its way
+        afterReportedHandshake(alice);
+        alice.clearHeard();
+        List<byte[]> said = new ArrayList<>();
+        for (int i = 0; i < 20; i++) said.add(marker("bot", i));
+        out.queue.addAll(said);
+        assertThat(alice.awaitHeard(20, Duration.ofSeconds(10))).extracting(Heard::opus).containsExactlyElementsOf(said);
+        assertThat(standIn.daveGroup(world.id()).invalidReports()).as("one report, no loop").isEqualTo(1);
     }
 
     private static List<byte[]> heardFrom(Inbox in, long userId) {
