@@ -286,12 +286,17 @@ final class DaveVoiceGroup {
      */
     private void propose(List<PendingProposal> fresh) {
         pending.addAll(fresh);
+        sendToHolders(fresh, DaveVoiceGroup::appendMessage);
+    }
+
+    /** Op 27 to whoever holds these proposals: the members, or before the group exists the other pending members. */
+    private void sendToHolders(List<PendingProposal> proposals, java.util.function.Function<List<PendingProposal>, byte[]> message) {
         for (DaveParticipantLink p : participants.values()) {
             boolean member = leaves.contains(p.userId()) && !recovering.contains(p.userId());
             if (established && !member) continue;
             if (!established && !keyPackages.containsKey(p.userId())) continue;
-            List<PendingProposal> send = established ? fresh : fresh.stream().filter(x -> x.user() != p.userId()).toList();
-            if (!send.isEmpty()) p.proposals(appendMessage(send));
+            List<PendingProposal> send = established ? proposals : proposals.stream().filter(x -> x.user() != p.userId()).toList();
+            if (!send.isEmpty()) p.proposals(message.apply(send));
         }
     }
 
@@ -299,13 +304,7 @@ final class DaveVoiceGroup {
     private void revoke(List<PendingProposal> gone) {
         pending.removeAll(gone);
         revokes.incrementAndGet();
-        for (DaveParticipantLink p : participants.values()) {
-            boolean member = leaves.contains(p.userId()) && !recovering.contains(p.userId());
-            if (established && !member) continue;
-            if (!established && !keyPackages.containsKey(p.userId())) continue;
-            List<PendingProposal> sent = established ? gone : gone.stream().filter(x -> x.user() != p.userId()).toList();
-            if (!sent.isEmpty()) p.proposals(revokeMessage(sent));
-        }
+        sendToHolders(gone, DaveVoiceGroup::revokeMessage);
     }
 
     /** {@code ProposalRef proposal_refs<V>}, each an {@code opaque<V>}. */

@@ -146,16 +146,12 @@ abstract class DaveCallScenarios {
 
     @Test
     void jdaWithThePureJavaSessionJoinsTheGroupAndAudioIsEndToEndEncryptedBothWays() throws Exception {
-        StandInWorld.User bot = standIn.addBot("Portal");
-        EmulatedMember alice = standIn.addMember("Alice");
-        var world = standIn.world().channel("World");
-        long channel = world.id();
-        alice.joinVoice(world);
-        Outbox out = new Outbox();
-        Inbox in = new Inbox();
-        joinBot(bot, out, in);
-
-        awaitGroupOf(channel, bot.id(), alice);
+        Call call = botAndAliceInOneGroup();
+        StandInWorld.User bot = call.bot();
+        EmulatedMember alice = call.alice();
+        long channel = call.channel();
+        Outbox out = call.out();
+        Inbox in = call.in();
         DaveGroupStats group = standIn.daveGroup(channel);
         assertThat(group.established()).isTrue();
         assertThat(group.leaves()).containsExactlyInAnyOrder(bot.id(), alice.id());
@@ -195,6 +191,20 @@ abstract class DaveCallScenarios {
             assertThat(got.get(i).getUserId()).isEqualTo(alice.id());
         }
         assertThat(standIn.daveSession(alice.id()).refusedMessages()).isZero();
+    }
+
+    /** A bot and Alice in one DAVE group in channel "World", the bot's audio handlers ready. */
+    private record Call(StandInWorld.User bot, EmulatedMember alice, StandInWorld.GuildChannel world, long channel, Outbox out, Inbox in) {}
+
+    private Call botAndAliceInOneGroup() throws InterruptedException {
+        StandInWorld.User bot = standIn.addBot("Portal");
+        EmulatedMember alice = standIn.addMember("Alice");
+        var world = standIn.world().channel("World");
+        alice.joinVoice(world);
+        Call call = new Call(bot, alice, world, world.id(), new Outbox(), new Inbox());
+        joinBot(bot, call.out(), call.in());
+        awaitGroupOf(call.channel(), bot.id(), alice);
+        return call;
     }
 
     /** The gateway saw a commit and executed its transition, and Alice sends with the group's keys. */
@@ -303,16 +313,14 @@ abstract class DaveCallScenarios {
      */
     @Test
     void aResumingBotGetsTheDaveMessagesItMissedAndStaysInTheGroup() throws Exception {
-        StandInWorld.User bot = standIn.addBot("Portal");
-        EmulatedMember alice = standIn.addMember("Alice");
+        Call call = botAndAliceInOneGroup();
+        StandInWorld.User bot = call.bot();
+        EmulatedMember alice = call.alice();
         EmulatedMember bob = standIn.addMember("Bob");
-        var world = standIn.world().channel("World");
-        long channel = world.id();
-        alice.joinVoice(world);
-        Outbox out = new Outbox();
-        Inbox in = new Inbox();
-        joinBot(bot, out, in);
-        awaitGroupOf(channel, bot.id(), alice);
+        var world = call.world();
+        long channel = call.channel();
+        Outbox out = call.out();
+        Inbox in = call.in();
         long epochBefore = standIn.daveGroup(channel).epoch();
 
         standIn.faults().voiceResumeDelay(Duration.ofMillis(1500));
@@ -419,17 +427,14 @@ abstract class DaveCallScenarios {
      */
     @Test
     void aRevokedAddIsDroppedAndTheNextCommitLeavesItOut() throws Exception {
-        StandInWorld.User bot = standIn.addBot("Portal");
-        EmulatedMember alice = standIn.addMember("Alice");
+        Call call = botAndAliceInOneGroup();
+        StandInWorld.User bot = call.bot();
+        EmulatedMember alice = call.alice();
         EmulatedMember bob = standIn.addMember("Bob");
         EmulatedMember carol = standIn.addMember("Carol");
-        var world = standIn.world().channel("World");
-        long channel = world.id();
-        alice.joinVoice(world);
-        Outbox out = new Outbox();
-        Inbox in = new Inbox();
-        joinBot(bot, out, in);
-        awaitGroupOf(channel, bot.id(), alice);
+        var world = call.world();
+        long channel = call.channel();
+        Outbox out = call.out();
         long epochBefore = standIn.daveGroup(channel).epoch();
         long refusedBefore = standIn.daveGroup(channel).commitsRefused();
 
