@@ -43,36 +43,40 @@ public final class WebRtcShardPeers {
         for (String line; (line = in.readLine()) != null; ) {
             JsonNode m = LoadRun.JSON.readTree(line);
             int i = m.path("i").asInt();
-            switch (m.path("type").asText()) {
-                case "open" -> {
-                    LibWebRtcPeer p = LibWebRtcPeer.shard(host, (data, bits, rate, channels, frames) -> {
-                        received.incrementAndGet();
-                        energy.add(WebRtcRelayBaseline.meanSquare(data, channels, frames));
-                    });
-                    peers.add(p);
-                    send(out, msg("offer", i).put("sdp", p.offer()));
+            try {
+                switch (m.path("type").asText()) {
+                    case "open" -> {
+                        LibWebRtcPeer p = LibWebRtcPeer.shard(host, (data, bits, rate, channels, frames) -> {
+                            received.incrementAndGet();
+                            energy.add(WebRtcRelayBaseline.meanSquare(data, channels, frames));
+                        });
+                        peers.add(p);
+                        send(out, msg("offer", i).put("sdp", p.offer()));
+                    }
+                    case "answer" -> peers.get(i).answer(m.path("sdp").asText());
+                    case "offer" -> send(out, msg("answer", i).put("sdp", peers.get(i).answerTo(m.path("sdp").asText())));
+                    case "start" -> {
+                        WebRtcRelayBaseline.quietRecording(host);
+                        long[] at = {0};
+                        byte[] scratch = new byte[960];
+                        // every 10 ms each shard's next 10 ms of voice, all on one thread: libwebrtc's encoder queues and pacer take it from there
+                        clock.scheduleAtFixedRate(() -> {
+                            int offset = (int) (at[0]++ % (voice.length / 480)) * 480;
+                            for (LibWebRtcPeer p : peers) p.pushAudio(voice, offset, scratch);
+                        }, 0, 10, TimeUnit.MILLISECONDS);
+                        send(out, msg("started", -1));
+                    }
+                    case "stop" -> {
+                        clock.shutdownNow();
+                        send(out, msg("stats", -1).put("chunksReceived", received.get())
+                                .put("meanSquare", received.get() == 0 ? 0 : energy.sum() / received.get()));
+                        out.flush();
+                        Runtime.getRuntime().halt(0); // closing libwebrtc peers can abort the JVM; nothing is left to keep
+                    }
+                    default -> throw new IllegalStateException("shards: unknown message " + line);
                 }
-                case "answer" -> peers.get(i).answer(m.path("sdp").asText());
-                case "offer" -> send(out, msg("answer", i).put("sdp", peers.get(i).answerTo(m.path("sdp").asText())));
-                case "start" -> {
-                    WebRtcRelayBaseline.quietRecording(host);
-                    long[] at = {0};
-                    byte[] scratch = new byte[960];
-                    // every 10 ms a shard's next 10 ms of voice, the shards' pushes spread over no period: libwebrtc paces its own sends
-                    clock.scheduleAtFixedRate(() -> {
-                        int offset = (int) (at[0]++ % (voice.length / 480)) * 480;
-                        for (LibWebRtcPeer p : peers) p.pushAudio(voice, offset, scratch);
-                    }, 0, 10, TimeUnit.MILLISECONDS);
-                    send(out, msg("started", -1));
-                }
-                case "stop" -> {
-                    clock.shutdownNow();
-                    send(out, msg("stats", -1).put("chunksReceived", received.get())
-                            .put("meanSquare", received.get() == 0 ? 0 : energy.sum() / received.get()));
-                    out.flush();
-                    Runtime.getRuntime().halt(0); // closing libwebrtc peers can abort the JVM; nothing is left to keep
-                }
-                default -> throw new IllegalStateException("shards: unknown message " + line);
+            } catch (Exception e) { // a peer that cannot offer or answer in time: the relay goes on without it
+                send(out, msg("error", i).put("message", String.valueOf(e)));
             }
         }
         Runtime.getRuntime().halt(0); // the relay went away
