@@ -36,6 +36,8 @@ final class BaselineBinding implements AudioTrackSink, AutoCloseable {
     final AtomicLong chunksFromShard = new AtomicLong();
     final DoubleAdder meanSquareSum = new DoubleAdder();
     final AtomicLong framesToDiscord = new AtomicLong(), memberFramesDecoded = new AtomicLong(), chunksToShard = new AtomicLong();
+    /** Wall time spent in libwebrtc's push calls: where the codec threads wait when libwebrtc's send side does not keep up. */
+    final AtomicLong pushNanos = new AtomicLong();
 
     BaselineBinding(LibWebRtcPeer.Host host, OpusClips clips, int memberCount) {
         this.clips = clips;
@@ -67,7 +69,9 @@ final class BaselineBinding implements AudioTrackSink, AutoCloseable {
             for (int s = 0; s < n; s++) mono[s] = (short) ((decoded[2 * s] + decoded[2 * s + 1]) >> 1);
             memberFramesDecoded.incrementAndGet();
             for (int off = 0; off + 480 <= n; off += 480) {
+                long t0 = System.nanoTime();
                 LibWebRtcPeer.push(members[m], mono, off, scratch);
+                pushNanos.addAndGet(System.nanoTime() - t0);
                 chunksToShard.incrementAndGet();
             }
         }

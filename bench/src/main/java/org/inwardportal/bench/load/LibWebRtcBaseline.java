@@ -27,9 +27,14 @@ final class LibWebRtcBaseline {
         Path out = Files.createTempFile("portal-baseline-n" + bindings, ".json");
         try {
             String java = ProcessHandle.current().info().command().orElseThrow();
-            List<String> cmd = new ArrayList<>(List.of(wrapper.toString(), "-XX:+UseZGC", "--enable-native-access=ALL-UNNAMED",
+            List<String> cmd = new ArrayList<>();
+            // libwebrtc asks for realtime priority for its audio threads; as root it would get it and starve every
+            // other thread of the machine (ours too). Without CAP_SYS_NICE it runs as a relay service would.
+            if (Files.isExecutable(Path.of("/usr/bin/setpriv"))) cmd.addAll(List.of("/usr/bin/setpriv", "--bounding-set=-sys_nice"));
+            cmd.addAll(List.of(wrapper.toString(), "-XX:+UseZGC", "--enable-native-access=ALL-UNNAMED",
                     "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"), WebRtcRelayBaseline.class.getName(),
                     Integer.toString(bindings), Integer.toString(members), Integer.toString(seconds), Integer.toString(warmupSeconds), out.toString()));
+            boolean realtime = !cmd.getFirst().endsWith("setpriv");
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
             pb.environment().put("NETNS_JAVA", java);
             Process p = pb.start();
@@ -40,7 +45,7 @@ final class LibWebRtcBaseline {
                 return none.put("failed", "not done within " + limit + " s");
             }
             if (Files.size(out) == 0) return none.put("failed", "exited " + p.exitValue() + " without a result (see its output above)");
-            return LoadRun.JSON.readTree(out.toFile());
+            return ((ObjectNode) LoadRun.JSON.readTree(out.toFile())).put("realtimePrioritiesAllowed", realtime);
         } finally {
             Files.deleteIfExists(out);
         }

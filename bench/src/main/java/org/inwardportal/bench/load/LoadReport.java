@@ -42,6 +42,7 @@ final class LoadReport {
             {"gc_pause_max_ms", "/process/gcPauseMaxMs"}, {"threads", "/process/liveThreads"},
             {"baseline_per_binding_pct_core", "/transcodingBaseline/perBindingPercentOfCore"},
             {"baseline_bindings_connected", "/transcodingBaseline/bindingsConnected"},
+            {"baseline_delivered", "/transcodingBaseline/delivered"},
             {"ratio_relay_threads_to_baseline", "/transcodingBaseline/ratioRelayThreads"},
             {"ratio_relay_threads_to_baseline_plus_discord_side", "/transcodingBaseline/ratioRelayThreadsToBaselinePlusDiscordSide"},
             {"codec_only_per_binding_pct_core", "/codecOnlyBaseline/perBindingPercentOfCore"},
@@ -150,6 +151,9 @@ final class LoadReport {
                 if (first) {
                     String atN = b.path("bindingsConnected").asInt(-1) >= 0 && b.path("bindingsConnected").asInt() != b.path("bindings").asInt()
                             ? " (at " + b.path("bindingsConnected").asText() + " bindings)" : "";
+                    if (b.has("delivered") && b.path("delivered").asDouble() < 0.95) {
+                        atN += String.format(Locale.ROOT, " (kept up %.0f %%³)", 100 * b.path("delivered").asDouble());
+                    }
                     s.append(String.format(Locale.ROOT, " %s | %s (%s) | %s | %s | %s (%s) | %s |",
                             b.has("perBindingPercentOfCore") ? b.path("perBindingPercentOfCore").asText() + atN
                                     : "– (" + b.path("skipped").asText(b.path("failed").asText("not run")) + ")",

@@ -21,8 +21,9 @@ import org.inwardportal.relay.peer.LibWebRtcPeer;
  * output, one JSON message per line). Each shard is a libwebrtc peer as the reference shard is:
  * it offers one send-receive audio track, answers the relay's renegotiation that adds the members'
  * tracks, and streams the load clips' shard voice (decoded once, pushed 10 ms at a time; libwebrtc
- * encodes it). What the relay sends back is decoded by this process's playout and counted, to show
- * the baseline really re-encoded audio.
+ * encodes it). What the relay sends back to the first shard is decoded by a playout of its own and
+ * counted, to show the baseline really re-encoded audio; the other shards receive it undecoded (no
+ * playout on their factory), which keeps this process's CPU, on the same machine, down.
  */
 public final class WebRtcShardPeers {
     static final String LINE = "@@ "; // protocol lines on standard output; anything else there is a library's chatter
@@ -38,7 +39,7 @@ public final class WebRtcShardPeers {
         DoubleAdder energy = new DoubleAdder();
         short[] voice = shardVoice();
         var clock = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "shards-push"));
-        LibWebRtcPeer.Host host = new LibWebRtcPeer.Host();
+        LibWebRtcPeer.Host listening = new LibWebRtcPeer.Host(true), host = new LibWebRtcPeer.Host(false);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line; (line = in.readLine()) != null; ) {
             JsonNode m = LoadRun.JSON.readTree(line);
@@ -46,7 +47,7 @@ public final class WebRtcShardPeers {
             try {
                 switch (m.path("type").asText()) {
                     case "open" -> {
-                        LibWebRtcPeer p = LibWebRtcPeer.shard(host, (data, bits, rate, channels, frames) -> {
+                        LibWebRtcPeer p = LibWebRtcPeer.shard(i == 0 ? listening : host, (data, bits, rate, channels, frames) -> {
                             received.incrementAndGet();
                             energy.add(WebRtcRelayBaseline.meanSquare(data, channels, frames));
                         });
@@ -54,9 +55,14 @@ public final class WebRtcShardPeers {
                         send(out, msg("offer", i).put("sdp", p.offer()));
                     }
                     case "answer" -> peers.get(i).answer(m.path("sdp").asText());
-                    case "offer" -> send(out, msg("answer", i).put("sdp", peers.get(i).answerTo(m.path("sdp").asText())));
+                    case "offer" -> {
+                        send(out, msg("answer", i).put("sdp", peers.get(i).answerTo(m.path("sdp").asText())));
+                        (i == 0 ? listening : host).stopRecording(); // as the relay does: no silence encoded while the rest connect
+                    }
                     case "start" -> {
+                        listening.stopRecording();
                         WebRtcRelayBaseline.quietRecording(host);
+                        listening.stopRecording();
                         long[] at = {0};
                         byte[] scratch = new byte[960];
                         // every 10 ms each shard's next 10 ms of voice, all on one thread: libwebrtc's encoder queues and pacer take it from there

@@ -42,6 +42,7 @@ class LibWebRtcBaselineInteropIT {
         JsonNode b = LoadRun.libwebrtcBaseline(m, 2.0, 1.0);
         assertThat(b.path("ratioRelayThreads").asDouble()).isCloseTo(LoadRun.round(2.0 / base), org.assertj.core.data.Offset.offset(1e-4));
         assertThat(b.path("ratioRelayThreadsToBaselinePlusDiscordSide").asDouble()).isLessThan(b.path("ratioRelayThreads").asDouble());
+        assertThat(b.path("delivered").asDouble()).as("share of the asked-for audio the baseline moved").isPositive();
         JsonNode run = LoadRun.JSON.createObjectNode().<com.fasterxml.jackson.databind.node.ObjectNode>set("transcodingBaseline", b);
         assertThat(LoadReport.csv(List.of(run))).contains(b.path("ratioRelayThreads").asText());
     }

@@ -64,6 +64,12 @@ public final class LibWebRtcPeer implements AutoCloseable {
         private final PeerConnectionFactory factory = new PeerConnectionFactory(adm);
 
         public Host() {
+            this(true);
+        }
+
+        /** Without playout remote audio is received but never decoded, and sinks do not fire: for peers that only send. */
+        public Host(boolean playout) {
+            if (!playout) return;
             adm.initPlayout();
             adm.startPlayout();
         }
