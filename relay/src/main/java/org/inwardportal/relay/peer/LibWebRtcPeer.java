@@ -122,6 +122,7 @@ public final class LibWebRtcPeer implements AutoCloseable {
                     });
                 }
                 if (transceiver.getReceiver().getTrack() instanceof AudioTrack t && host != null) {
+                    // a shared host's peers run long (load baselines): their audio goes to the sink, nothing is kept
                     t.addSink((data, bits, rate, channels, frames) -> {
                         AudioTrackSink s = sink;
                         if (s != null) s.onData(data, bits, rate, channels, frames);
