@@ -9,12 +9,14 @@ import java.util.List;
  * {@code members} Discord members talking and its shard streaming, measured for {@code seconds}
  * after {@code warmupSeconds} (excluded); with each count in {@code viewers}, that many spectators
  * per binding (then every run's shards send video too, so the runs differ by the viewers alone).
- * Results go under {@code out}.
+ * Results go under {@code out}. {@code baseline}: measure the transcoding baselines after each run;
+ * {@code libwebrtc}: the real one (a relay on libwebrtc, in a network namespace) besides the
+ * codec-only stand-in.
  */
 public record LoadOptions(List<Integer> bindings, int members, int seconds, int warmupSeconds, Path out, boolean baseline,
-                          List<Integer> viewers) {
+                          boolean libwebrtc, List<Integer> viewers) {
     public static final String USAGE = """
-            usage: load [--bindings N[,N...]] [--members M] [--viewers V[,V...]] [--seconds T] [--warmup W] [--out DIR] [--no-baseline]
+            usage: load [--bindings N[,N...]] [--members M] [--viewers V[,V...]] [--seconds T] [--warmup W] [--out DIR] [--no-baseline] [--codec-only-baseline]
               --bindings  bindings to run, one run per count (default 10; e.g. 1,10,50)
               --members   talking Discord members per binding (default 3)
               --viewers   spectators per binding, one run per count and binding count (default 0;
@@ -22,7 +24,9 @@ public record LoadOptions(List<Integer> bindings, int members, int seconds, int 
               --seconds   measured seconds per run (default 30)
               --warmup    seconds before measuring, excluded (default 5)
               --out       results folder (default bench/results/load)
-              --no-baseline  skip the transcoding baseline
+              --no-baseline  skip the transcoding baselines
+              --codec-only-baseline  skip the libwebrtc baseline (it needs root: a network namespace);
+                          keep the codec-only stand-in
             or:    load --replot DIR   (redraws DIR/latest.* from DIR/latest.json)""";
 
     public LoadOptions {
@@ -42,18 +46,22 @@ public record LoadOptions(List<Integer> bindings, int members, int seconds, int 
 
     /** The same options for one count of bindings. */
     public LoadOptions only(int n) {
-        return new LoadOptions(List.of(n), members, seconds, warmupSeconds, out, baseline, viewers);
+        return new LoadOptions(List.of(n), members, seconds, warmupSeconds, out, baseline, libwebrtc, viewers);
     }
 
     public static LoadOptions parse(String[] args) {
         List<Integer> bindings = List.of(10), viewers = List.of(0);
         int members = 3, seconds = 30, warmup = 5;
         Path out = Path.of("bench/results/load");
-        boolean baseline = true;
+        boolean baseline = true, libwebrtc = true;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--no-baseline")) {
                 baseline = false;
+                continue;
+            }
+            if (a.equals("--codec-only-baseline")) {
+                libwebrtc = false;
                 continue;
             }
             if (i + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
@@ -72,7 +80,7 @@ public record LoadOptions(List<Integer> bindings, int members, int seconds, int 
                 throw new IllegalArgumentException(a + ": not a number: " + v);
             }
         }
-        return new LoadOptions(bindings, members, seconds, warmup, out, baseline, viewers);
+        return new LoadOptions(bindings, members, seconds, warmup, out, baseline, libwebrtc, viewers);
     }
 
     private static List<Integer> counts(String v) {

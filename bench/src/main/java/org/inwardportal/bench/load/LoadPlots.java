@@ -89,12 +89,15 @@ final class LoadPlots {
             whole.add(new double[] {n, w});
             relay.add(new double[] {n, rl});
             top = Math.max(top, Math.max(w, rl));
-            if (r.has("transcodingBaseline")) {
+            if (r.path("transcodingBaseline").has("perBindingPercentOfCore")) {
                 double b = r.path("transcodingBaseline").path("perBindingPercentOfCore").asDouble();
-                double w2 = r.path("transcodingBaseline").path("libwebrtcEstimatePerBindingPercentOfCore").asDouble();
+                webrtc.add(new double[] {n, b});
+                top = Math.max(top, b);
+            }
+            if (r.path("codecOnlyBaseline").has("perBindingPercentOfCore")) {
+                double b = r.path("codecOnlyBaseline").path("perBindingPercentOfCore").asDouble();
                 base.add(new double[] {n, b});
-                webrtc.add(new double[] {n, w2});
-                top = Math.max(top, Math.max(b, w2));
+                top = Math.max(top, b);
             }
         }
         top = niceCeiling(top * 1.1);
@@ -103,9 +106,11 @@ final class LoadPlots {
                 Chart.Axis.linear("% of one core per binding", 0, top, ticks(top)));
         c.add(new Chart.Series("whole process (relay + stand-in + shard clients)", whole, Chart.PALETTE[0], false, true));
         c.add(new Chart.Series("relay's threads only", relay, Chart.PALETTE[2], false, true));
+        if (!webrtc.isEmpty()) {
+            c.add(new Chart.Series("transcoding baseline: a relay on libwebrtc (its threads + Discord-side libopus)", webrtc, Chart.PALETTE[3], true, true));
+        }
         if (!base.isEmpty()) {
-            c.add(new Chart.Series("transcoding baseline: libopus decode + encode per leg (codec only)", base, Chart.PALETTE[1], true, true));
-            c.add(new Chart.Series("libwebrtc estimate: 2.2 % of a core per audio pair × (1 + members)", webrtc, Chart.PALETTE[3], true, true));
+            c.add(new Chart.Series("codec-only stand-in: libopus decode + encode per leg", base, Chart.PALETTE[1], true, true));
         }
         c.note("process CPU time / bindings / measured seconds (OperatingSystemMXBean); relay threads by name (ThreadMXBean)");
         return c;

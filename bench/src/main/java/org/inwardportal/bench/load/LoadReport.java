@@ -41,9 +41,12 @@ final class LoadReport {
             {"relay_alloc_bytes_per_frame", "/process/relayThreadsAllocationBytesPerFrame"}, {"gc_pauses", "/process/gcPauses"},
             {"gc_pause_max_ms", "/process/gcPauseMaxMs"}, {"threads", "/process/liveThreads"},
             {"baseline_per_binding_pct_core", "/transcodingBaseline/perBindingPercentOfCore"},
-            {"ratio_to_baseline", "/transcodingBaseline/ratioWholeProcess"},
+            {"baseline_bindings_connected", "/transcodingBaseline/bindingsConnected"},
+            {"baseline_delivered", "/transcodingBaseline/delivered"},
             {"ratio_relay_threads_to_baseline", "/transcodingBaseline/ratioRelayThreads"},
-            {"ratio_relay_threads_to_libwebrtc_estimate", "/transcodingBaseline/ratioRelayThreadsToLibwebrtcEstimate"},
+            {"ratio_relay_threads_to_baseline_plus_discord_side", "/transcodingBaseline/ratioRelayThreadsToBaselinePlusDiscordSide"},
+            {"codec_only_per_binding_pct_core", "/codecOnlyBaseline/perBindingPercentOfCore"},
+            {"ratio_relay_threads_to_codec_only", "/codecOnlyBaseline/ratioRelayThreads"},
             {"live_heap_mb", "/process/liveHeapAfterGcMb"}, {"setup_seconds", "/run/setupSeconds"},
             {"viewers_per_binding", "/run/viewersPerBinding"}, {"viewer_packets_per_s", "/viewers/packetsPerSecond"},
             {"relay_cpu_pct_core", "/process/relayThreadsCpuPercentOfCore"},
@@ -129,7 +132,7 @@ final class LoadReport {
     static String table(List<JsonNode> runs) {
         StringBuilder s = new StringBuilder();
         s.append("| bindings × members | direction | frames sent / lost | relay added p50 / p99 / p99.9 ms | end to end p50 / p99 / p99.9 ms |"
-                + " concealed | CPU per binding, % core: process (relay threads) | transcoding baseline¹, % core | relay threads ÷ baseline¹ (÷ libwebrtc est.²) | RSS MB (live heap) | alloc MB/s: process (relay threads, B per frame) | GC pauses (max ms) | threads |\n");
+                + " concealed | CPU per binding, % core: process (relay threads) | libwebrtc baseline¹, % core per binding | relay threads ÷ baseline¹ (÷ baseline + our Discord side²) | RSS MB (live heap) | alloc MB/s: process (relay threads, B per frame) | GC pauses (max ms) | threads |\n");
         s.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (JsonNode r : runs) {
             for (String d : List.of(LoadRun.TO_DISCORD, LoadRun.TO_SHARD)) {
@@ -146,9 +149,15 @@ final class LoadReport {
                         Chart.number(x.at("/endToEnd/p999Ms").asDouble()), x.at("/relay/concealed").asLong(),
                         first ? p.path("cpuPerBindingPercentOfCore").asText() + " (" + p.path("relayThreadsCpuPerBindingPercentOfCore").asText() + ")" : ""));
                 if (first) {
+                    String atN = b.path("bindingsConnected").asInt(-1) >= 0 && b.path("bindingsConnected").asInt() != b.path("bindings").asInt()
+                            ? " (at " + b.path("bindingsConnected").asText() + " bindings)" : "";
+                    if (b.has("delivered") && b.path("delivered").asDouble() < 0.95) {
+                        atN += String.format(Locale.ROOT, " (kept up %.0f %%³)", 100 * b.path("delivered").asDouble());
+                    }
                     s.append(String.format(Locale.ROOT, " %s | %s (%s) | %s | %s | %s (%s) | %s |",
-                            b.path("perBindingPercentOfCore").asText("–"), b.path("ratioRelayThreads").asText("–"),
-                            b.path("ratioRelayThreadsToLibwebrtcEstimate").asText("–"),
+                            b.has("perBindingPercentOfCore") ? b.path("perBindingPercentOfCore").asText() + atN
+                                    : "– (" + b.path("skipped").asText(b.path("failed").asText("not run")) + ")",
+                            b.path("ratioRelayThreads").asText("–"), b.path("ratioRelayThreadsToBaselinePlusDiscordSide").asText("–"),
                             p.path("rssMb").asText() + " (" + p.path("liveHeapAfterGcMb").asText() + ")",
                             p.path("allocationMbPerSecond").asText() + " (" + p.path("relayThreadsAllocationMbPerSecond").asText("–")
                                     + ", " + p.path("relayThreadsAllocationBytesPerFrame").asText("–") + ")",
@@ -172,6 +181,13 @@ final class LoadReport {
                     w.has("relayCpuPerViewerPercentOfCore") ? Chart.number(w.path("relayCpuWithoutViewersPercentOfCore").asDouble()) : "–",
                     w.has("relayCpuPerViewerPercentOfCore") ? String.format(Locale.ROOT, "%.2f", w.path("relayCpuPerViewerPercentOfCore").asDouble()) : "– (no run without viewers)",
                     w.has("relayMediaCpuPerViewerPercentOfCore") ? String.format(Locale.ROOT, "%.2f", w.path("relayMediaCpuPerViewerPercentOfCore").asDouble()) : "–"));
+        }
+        for (JsonNode r : runs) {
+            JsonNode c = r.path("codecOnlyBaseline");
+            if (!c.has("perBindingPercentOfCore")) continue;
+            s.append(String.format(Locale.ROOT, "- %s bindings: codec-only stand-in (libopus decode + encode per leg, no libwebrtc) %s %% of a core"
+                            + " per binding; relay threads ÷ it: %s%n",
+                    r.at("/run/bindings").asText(), c.path("perBindingPercentOfCore").asText(), c.path("ratioRelayThreads").asText()));
         }
         for (JsonNode r : runs) {
             JsonNode g = r.path("pacingToDiscord");

@@ -14,7 +14,14 @@ final class ThreadKinds {
     private ThreadKinds() {
     }
 
+    // the relay's Discord transport (JDA's voice threads, our send system on JDA's paced sender, the bots): a relay on libwebrtc has it too
+    private static final List<String> DISCORD_SIDE = List.of("JDA", "voice-", "OkHttp", "Okio");
+
     static boolean isRelay(String kind) {
         return RELAY.stream().anyMatch(kind::startsWith);
+    }
+
+    static boolean isDiscordSide(String kind) {
+        return DISCORD_SIDE.stream().anyMatch(kind::startsWith);
     }
 }

@@ -5,7 +5,8 @@ import org.inwardportal.relay.opus.OpusDecoder;
 import org.inwardportal.relay.opus.OpusEncoder;
 
 /**
- * A stand-in for the transcoding baseline, measured in the same run on the same frames: what a
+ * The codec-only stand-in, now a secondary line beside the real baseline ({@link LibWebRtcBaseline}),
+ * measured in the same run on the same frames: what a
  * relay built on webrtc-java/libwebrtc must at least do, since libwebrtc hands out PCM only — per
  * frame and leg one libopus decode and one encode (the relay's own FFM libopus; shard leg: mono
  * in, stereo 64 kbit/s out toward Discord; member legs: stereo in, mono 32 kbit/s out toward the

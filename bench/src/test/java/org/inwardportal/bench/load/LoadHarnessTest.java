@@ -22,8 +22,9 @@ class LoadHarnessTest {
 
     @Test
     void aTinyRunReportsBothDirectionsConsistentlyInJsonCsvAndPng() throws Exception {
+        // the libwebrtc baseline needs root and a network namespace: LibWebRtcBaselineInteropIT runs it
         LoadOptions o = LoadOptions.parse(new String[] {"--bindings", "2", "--members", "1", "--seconds", "3", "--warmup", "1",
-                "--out", dir.toString()});
+                "--codec-only-baseline", "--out", dir.toString()});
         JsonNode run = LoadRun.run(2, o);
         LoadReport.write(dir, List.of(run));
 
@@ -66,16 +67,24 @@ class LoadHarnessTest {
         assertThat(p.path("relayThreadsCpuPerBindingPercentOfCore").asDouble()).isPositive()
                 .isLessThanOrEqualTo(p.path("cpuPerBindingPercentOfCore").asDouble());
         assertThat(p.path("cpuPercentOfCoreByThreadKind").size()).isPositive();
-        JsonNode b = r.path("transcodingBaseline");
+        assertThat(r.has("transcodingBaseline")).as("no libwebrtc baseline when not asked").isFalse();
+        JsonNode b = r.path("codecOnlyBaseline");
         assertThat(b.path("perBindingPercentOfCore").asDouble()).isPositive();
-        assertThat(b.path("ratioWholeProcess").asDouble()).isPositive();
+        assertThat(b.path("ratioRelayThreads").asDouble()).isPositive();
+        assertThat(p.path("relayDiscordSideThreadsCpuPerBindingPercentOfCore").asDouble()).isPositive()
+                .isLessThanOrEqualTo(p.path("relayThreadsCpuPerBindingPercentOfCore").asDouble());
 
         List<String> csv = Files.readAllLines(dir.resolve("latest.csv"));
         assertThat(csv).hasSize(2);
         assertThat(csv.get(1).split(",", -1)).hasSameSizeAs(csv.get(0).split(","));
-        String row = csv.get(1);
-        assertThat(row).as("the per-viewer figures, last, are empty without viewers").endsWith(",,");
-        assertThat(row.substring(0, row.length() - 2)).doesNotContain(",,");
+        List<String> header = List.of(csv.get(0).split(",")), row = List.of(csv.get(1).split(",", -1));
+        for (int i = 0; i < header.size(); i++) {
+            // empty: the per-viewer figures without viewers, the libwebrtc baseline's when not run
+            boolean mayBeEmpty = header.get(i).contains("per_viewer") || header.get(i).startsWith("baseline_")
+                    || header.get(i).contains("_to_baseline");
+            if (!mayBeEmpty) assertThat(row.get(i)).as(header.get(i)).isNotEmpty();
+        }
+        assertThat(row.get(header.indexOf("relay_cpu_per_viewer_pct_core"))).isEmpty();
         try (var files = Files.list(dir)) {
             assertThat(files.map(f -> f.getFileName().toString()).filter(f -> f.startsWith("run-")).toList())
                     .as("one JSON and one CSV for the run").hasSize(2);

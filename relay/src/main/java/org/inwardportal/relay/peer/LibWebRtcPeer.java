@@ -43,6 +43,7 @@ import java.util.concurrent.TimeUnit;
 public final class LibWebRtcPeer implements AutoCloseable {
     private final AudioDeviceModuleBase adm;
     private final PeerConnectionFactory factory;
+    private final Host host; // null: this peer owns its factory and audio module
     private final RTCPeerConnection pc;
     private final CompletableFuture<Void> gathered = new CompletableFuture<>();
     private final CompletableFuture<Void> connected = new CompletableFuture<>();
@@ -52,9 +53,50 @@ public final class LibWebRtcPeer implements AutoCloseable {
     private final java.util.Map<String, java.util.List<short[]>> perTrack = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile VideoTrackSink videoSink;
 
+    /**
+     * One factory and headless audio module shared by many peers, as a server holding many
+     * connections would have: one set of libwebrtc threads, and one playout that pulls (and so
+     * decodes) every peer's remote audio. Recording must be stopped ({@link #stopRecording}) after
+     * the peers negotiated and before audio is pushed (see the class comment).
+     */
+    public static final class Host implements AutoCloseable {
+        private final HeadlessAudioDeviceModule adm = new HeadlessAudioDeviceModule();
+        private final PeerConnectionFactory factory = new PeerConnectionFactory(adm);
+
+        public Host() {
+            this(true);
+        }
+
+        /** Without playout remote audio is received but never decoded, and sinks do not fire: for peers that only send. */
+        public Host(boolean playout) {
+            if (!playout) return;
+            adm.initPlayout();
+            adm.startPlayout();
+        }
+
+        public void stopRecording() {
+            adm.stopRecording();
+        }
+
+        @Override
+        public void close() {
+            factory.dispose();
+            adm.dispose();
+        }
+    }
+
     private LibWebRtcPeer(AudioDeviceModuleBase adm) {
+        this(adm, new PeerConnectionFactory(adm), null);
+    }
+
+    private LibWebRtcPeer(Host host) {
+        this(host.adm, host.factory, host);
+    }
+
+    private LibWebRtcPeer(AudioDeviceModuleBase adm, PeerConnectionFactory factory, Host host) {
         this.adm = adm;
-        this.factory = new PeerConnectionFactory(adm);
+        this.factory = factory;
+        this.host = host;
         this.pc = factory.createPeerConnection(new RTCConfiguration(), new PeerConnectionObserver() {
             @Override
             public void onIceCandidate(RTCIceCandidate candidate) {
@@ -79,7 +121,13 @@ public final class LibWebRtcPeer implements AutoCloseable {
                         if (s != null) s.onVideoFrame(frame);
                     });
                 }
-                if (transceiver.getReceiver().getTrack() instanceof AudioTrack t) {
+                if (transceiver.getReceiver().getTrack() instanceof AudioTrack t && host != null) {
+                    // a shared host's peers run long (load baselines): their audio goes to the sink, nothing is kept
+                    t.addSink((data, bits, rate, channels, frames) -> {
+                        AudioTrackSink s = sink;
+                        if (s != null) s.onData(data, bits, rate, channels, frames);
+                    });
+                } else if (transceiver.getReceiver().getTrack() instanceof AudioTrack t) {
                     String trackId = t.getId();
                     java.util.List<short[]> mine = perTrack.computeIfAbsent(trackId, k -> new java.util.concurrent.CopyOnWriteArrayList<>());
                     t.addSink((data, bits, rate, channels, frames) -> {
@@ -116,6 +164,41 @@ public final class LibWebRtcPeer implements AutoCloseable {
             p.pc.addTransceiver(p.factory.createVideoTrack("world-video", p.videoSource), v);
         }
         return p;
+    }
+
+    /**
+     * A shard on a shared {@link Host}: one send-receive audio track fed by {@link #pushAudio}; its
+     * remote audio goes to {@code sink} only (nothing recorded per track).
+     */
+    public static LibWebRtcPeer shard(Host host, AudioTrackSink sink) {
+        LibWebRtcPeer p = new LibWebRtcPeer(host);
+        p.sink = sink;
+        p.source = new CustomAudioSource();
+        RTCRtpTransceiverInit init = new RTCRtpTransceiverInit();
+        init.direction = RTCRtpTransceiverDirection.SEND_RECV;
+        init.streamIds = List.of("world");
+        p.pc.addTransceiver(p.factory.createAudioTrack("world-audio", p.source), init);
+        return p;
+    }
+
+    /**
+     * A peer on a shared {@link Host} with no tracks of its own: it answers an offer
+     * ({@link #answerTo}) and receives what it offers; remote audio goes to {@code sink}.
+     */
+    public static LibWebRtcPeer answering(Host host, AudioTrackSink sink) {
+        LibWebRtcPeer p = new LibWebRtcPeer(host);
+        p.sink = sink;
+        return p;
+    }
+
+    /** Adds a send-only audio track fed by the returned source ({@link #push}); a renegotiation ({@link #offer}) announces it. */
+    public CustomAudioSource addSendTrack(String trackId, String streamId) {
+        CustomAudioSource s = new CustomAudioSource();
+        RTCRtpTransceiverInit init = new RTCRtpTransceiverInit();
+        init.direction = RTCRtpTransceiverDirection.SEND_ONLY;
+        init.streamIds = List.of(streamId);
+        pc.addTransceiver(factory.createAudioTrack(trackId, s), init);
+        return s;
     }
 
     /** Stops the headless module's recording (see the class comment); harmless for other modules. */
@@ -233,6 +316,7 @@ public final class LibWebRtcPeer implements AutoCloseable {
         });
         RTCSessionDescription d = created.get(10, TimeUnit.SECONDS);
         set(true, d);
+        gathered.get(15, TimeUnit.SECONDS); // a first answer then carries candidates; later ones return at once
         return pc.getLocalDescription().sdp;
     }
 
@@ -271,9 +355,24 @@ public final class LibWebRtcPeer implements AutoCloseable {
         source.pushAudio(b, 16, 48_000, 1, mono480.length);
     }
 
+    /** As {@link #push}, into this peer's own track. */
+    public void pushAudio(short[] mono, int offset, byte[] scratch) {
+        push(source, mono, offset, scratch);
+    }
+
+    /** Pushes 480 samples (10 ms at 48 kHz) of {@code mono} from {@code offset} into {@code source}, through {@code scratch} (960 bytes). */
+    public static void push(CustomAudioSource source, short[] mono, int offset, byte[] scratch) {
+        for (int i = 0; i < 480; i++) {
+            scratch[2 * i] = (byte) mono[offset + i];
+            scratch[2 * i + 1] = (byte) (mono[offset + i] >> 8);
+        }
+        source.pushAudio(scratch, 16, 48_000, 1, 480);
+    }
+
     @Override
     public void close() {
         pc.close();
+        if (host != null) return; // the host's factory and module outlive its peers
         factory.dispose();
         adm.dispose();
     }
