@@ -203,15 +203,28 @@ public final class DaveMlsMember {
                     throw new DaveProtocolException("proposal does not encode: " + e);
                 }
             }
-            for (byte[] p : encoded) {
-                try {
-                    group.handle(p, null);
-                } catch (Exception e) {
-                    throw new DaveProtocolException("proposal refused by MLS: " + e.getMessage());
+            // A message that is refused leaves the cache as it was: a proposal kept after its commit failed would
+            // be in every later commit of the epoch, and fail each (e.g. a Remove that leaves us alone).
+            int cachedBefore = ProposalCache.sizeIfReachable(group);
+            try {
+                for (byte[] p : encoded) {
+                    try {
+                        group.handle(p, null);
+                    } catch (Exception e) {
+                        throw new DaveProtocolException("proposal refused by MLS: " + e.getMessage());
+                    }
                 }
+                cachedAdds += adds;
+                try {
+                    return commit();
+                } catch (DaveProtocolException e) {
+                    cachedAdds -= adds;
+                    throw e;
+                }
+            } catch (DaveProtocolException e) {
+                if (cachedBefore >= 0) ProposalCache.truncate(group, cachedBefore);
+                throw e;
             }
-            cachedAdds += adds;
-            return commit();
         }
     }
 

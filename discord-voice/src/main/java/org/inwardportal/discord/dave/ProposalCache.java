@@ -11,7 +11,8 @@ import org.bouncycastle.mls.protocol.Group;
 /**
  * The proposals a bcmls {@link Group} holds for its next commit, for what bcmls has no API for:
  * dropping some of them when the voice gateway revokes them (whitepaper "Proposal Handling": "the
- * voice gateway may revoke in-flight proposals"; op 27 operation type 1). It reaches bcmls 1.84's
+ * voice gateway may revoke in-flight proposals"; op 27 operation type 1), and dropping those of a
+ * proposals message that is refused (bcmls caches a proposal as it handles it). It reaches bcmls 1.84's
  * private {@code Group.pendingProposals} and {@code CachedProposal.proposalRef} by reflection; if a
  * later bcmls renames them, {@link #unavailable()} says so and revokes are refused by name.
  * Callers hold {@link MlsLock#LOCK}.
@@ -80,6 +81,26 @@ final class ProposalCache {
         if (UNAVAILABLE != null) throw new DaveProtocolException("proposal cache: " + UNAVAILABLE);
         try {
             return ((List<?>) PENDING.get(group)).size();
+        } catch (IllegalAccessException e) {
+            throw new DaveProtocolException("proposal cache: " + e);
+        }
+    }
+
+    /** How many proposals the group holds, or -1 when bcmls's cache is not reachable. */
+    static int sizeIfReachable(Group group) {
+        try {
+            return UNAVAILABLE == null ? size(group) : -1;
+        } catch (DaveProtocolException e) {
+            return -1;
+        }
+    }
+
+    /** Drops the proposals cached after the first {@code size} (those of a message that was refused). */
+    static void truncate(Group group, int size) throws DaveProtocolException {
+        if (UNAVAILABLE != null) throw new DaveProtocolException("proposal cache: " + UNAVAILABLE);
+        try {
+            List<?> cached = (List<?>) PENDING.get(group);
+            if (cached.size() > size) cached.subList(size, cached.size()).clear();
         } catch (IllegalAccessException e) {
             throw new DaveProtocolException("proposal cache: " + e);
         }

@@ -61,6 +61,7 @@ final class DaveVoiceGroup {
     /** Members that reported an unprocessable commit or welcome (op 31): in the tree until removed, but pending. */
     private final Set<Long> recovering = new HashSet<>();
     private final Set<Long> corruptFor = new HashSet<>();
+    private final Set<Long> deadKeyPackageAfterReport = new HashSet<>();
     /** Test setting: only this user's commits are taken (while it is a participant and, once established, a member). */
     private Long onlyCommitter;
     private boolean holdCommits;
@@ -85,6 +86,8 @@ final class DaveVoiceGroup {
     private final class Transition {
         final int id;
         final Set<Long> awaiting;
+        /** Those who reported it (op 31): they reset, so they get no execute for it. */
+        final Set<Long> reported = new HashSet<>();
         final ScheduledFuture<?> timeout;
 
         Transition(int id, Set<Long> awaiting) {
@@ -123,22 +126,39 @@ final class DaveVoiceGroup {
         if (participants.remove(user) == null) return;
         keyPackages.remove(user);
         // Its Add, still uncommitted, is revoked rather than committed and then removed (whitepaper "Proposal Handling").
-        List<PendingProposal> unneeded = pending.stream().filter(p -> p.add() && p.user() == user).toList();
-        if (!unneeded.isEmpty()) revoke(unneeded);
+        revokeAddsOf(user);
         int leaf = leaves.indexOf(user);
-        if (!established || leaf < 0) return;
-        long remaining = leaves.stream().filter(u -> u != null && u != user).count();
-        if (remaining <= 1) {
+        if (established && leaf >= 0) takeOut(user, leaf, true);
+    }
+
+    /**
+     * {@code user}'s leaf no longer holds the group (it left, reported the group invalid, or reset):
+     * a Remove for the others to commit, or, when that would leave one member or none holding the
+     * group, the group is re-created: the holder gets op 24 epoch 1 ("Sole member reset"; a commit
+     * that leaves its committer alone is one bcmls cannot make: IndexOutOfBoundsException).
+     */
+    private void takeOut(long user, int leaf, boolean left) {
+        if (!left) recovering.add(user); // pending again: no proposals or commits for it until a Welcome
+        List<Long> holders = leaves.stream()
+                .filter(u -> u != null && u != user && !recovering.contains(u) && participants.containsKey(u)).toList();
+        if (holders.size() <= 1) {
+            log.info("DAVE gateway: {} member(s) left holding the group in channel {}: the group is re-created", holders.size(), channelId);
             resetGroup();
-            leaves.stream().filter(u -> u != null && u != user).map(participants::get).filter(p -> p != null).forEach(p -> {
-                soleMemberResets.incrementAndGet();
-                keyPackages.remove(p.userId()); // a new one follows op 24
-                p.prepareEpoch(1, PROTOCOL_VERSION);
-            });
             leaves.clear();
+            holders.forEach(u -> {
+                if (left) soleMemberResets.incrementAndGet();
+                keyPackages.remove(u); // a new one follows op 24
+                participants.get(u).prepareEpoch(1, PROTOCOL_VERSION);
+            });
             return;
         }
-        propose(List.of(removeProposal(user, leaf)));
+        if (!removalPending(leaf)) propose(List.of(removeProposal(user, leaf)));
+    }
+
+    /** Revokes {@code user}'s uncommitted Adds. */
+    private void revokeAddsOf(long user) {
+        List<PendingProposal> adds = pending.stream().filter(p -> p.add() && p.user() == user).toList();
+        if (!adds.isEmpty()) revoke(adds);
     }
 
     /** Op 26. */
@@ -154,20 +174,24 @@ final class DaveVoiceGroup {
             return;
         }
         keyPackages.put(user, kp);
+        // One key package per participant: a newer one supersedes the older, whose Add, if still uncommitted, is
+        // revoked (libdave makes a new key package, and drops the previous one's private keys, every time it is
+        // asked for one; jdave 0.1.5 sends two after an op 31, the first already dead).
+        revokeAddsOf(user);
+        int leaf = leaves.indexOf(user);
+        if (established && leaf >= 0) {
+            // A member with a new key package has reset ("Member Remove": "about to be re-added with a different key
+            // package"): its leaf goes first; the Add follows once the Remove is committed (bcmls cannot commit a
+            // Remove and an Add of the same user together), or at once when the group is re-created instead.
+            takeOut(user, leaf, false);
+            if (established) return;
+        }
         if (!established) {
             long others = participants.keySet().stream().filter(u -> u != user && keyPackages.containsKey(u)).count();
             if (others == 0) {
                 // Alone: nobody to commit with; the participant uses its local group ("Sole member reset").
                 link.prepareTransition(0, PROTOCOL_VERSION);
             }
-        }
-        int leaf = leaves.indexOf(user);
-        if (established && leaf >= 0) {
-            // Re-added with a new key package ("Member Remove": "about to be re-added with a different key
-            // package"): the Remove first; the Add follows once it is committed (bcmls cannot commit a Remove
-            // and an Add of the same user together: IndexOutOfBoundsException in Group.commit).
-            if (!removalPending(leaf)) propose(List.of(removeProposal(user, leaf)));
-            return;
         }
         propose(List.of(addProposal(user, kp)));
     }
@@ -202,29 +226,35 @@ final class DaveVoiceGroup {
         invalidReports.incrementAndGet();
         log.info("DAVE gateway: user {} could not process transition {}", user, transitionId);
         keyPackages.remove(user);
+        revokeAddsOf(user); // it reset: that key package is gone
         Transition t = transition;
+        if (t != null && t.id == transitionId) t.reported.add(user);
         if (t != null) {
             t.awaiting.remove(user);
             if (t.awaiting.isEmpty()) execute(t, "all ready");
         }
         int leaf = leaves.indexOf(user);
-        if (!established || leaf < 0) return;
-        recovering.add(user); // pending again: no proposals or commits for it until a Welcome
-        List<Long> holders = leaves.stream().filter(u -> u != null && !recovering.contains(u) && participants.containsKey(u)).toList();
-        if (holders.size() <= 1) {
-            // Nobody, or a sole member, would hold the group: start over ("Protocol Version Changes": epoch 1 is a
-            // new group; a commit that leaves its committer alone is one bcmls cannot make: IndexOutOfBoundsException).
-            // Those who reported have reset and sent new key packages already; only the holders are told.
-            log.info("DAVE gateway: {} member(s) left holding the group in channel {}: the group is re-created", holders.size(), channelId);
-            resetGroup();
-            leaves.clear();
-            holders.forEach(u -> {
-                keyPackages.remove(u);
-                participants.get(u).prepareEpoch(1, PROTOCOL_VERSION);
-            });
-            return;
+        // Those who report reset and send new key packages (op 26 follows op 31); the others remove the reporter.
+        if (established && leaf >= 0) takeOut(user, leaf, false);
+        if (deadKeyPackageAfterReport.remove(user)) {
+            keyPackage(user, deadKeyPackage(user));
+            catchUp(user);
         }
-        if (!removalPending(leaf)) propose(List.of(removeProposal(user, leaf)));
+    }
+
+    /**
+     * Fault injection, what jdave 0.1.5 does: right after {@code user}'s next op 31 the gateway also
+     * gets a key package from it whose private keys nobody holds (jdave sends the key package libdave
+     * has, then re-initialises libdave, which drops it, and sends a new one).
+     */
+    void deadKeyPackageAfterReportFrom(long user) {
+        deadKeyPackageAfterReport.add(user);
+    }
+
+    private byte[] deadKeyPackage(long user) {
+        DaveMlsMember dead = new DaveMlsMember(user);
+        dead.reset(PROTOCOL_VERSION, channelId);
+        return dead.keyPackageMessage();
     }
 
     private boolean removalPending(int leaf) {
@@ -468,7 +498,7 @@ final class DaveVoiceGroup {
         log.debug("DAVE gateway: execute transition {} ({})", t.id, why);
         for (Long u : leaves) {
             DaveParticipantLink p = u == null ? null : participants.get(u);
-            if (p != null) p.executeTransition(t.id);
+            if (p != null && !t.reported.contains(u)) p.executeTransition(t.id);
         }
     }
 

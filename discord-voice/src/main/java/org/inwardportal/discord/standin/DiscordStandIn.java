@@ -200,6 +200,15 @@ public final class DiscordStandIn implements AutoCloseable {
     }
 
     /**
+     * Fault injection: right after {@code userId}'s next op 31 the channel's gateway also gets a key
+     * package from that user whose private keys nobody holds, before the user's own new one (what
+     * jdave 0.1.5 sends: see docs/dave.md).
+     */
+    public void daveDeadKeyPackageAfterReport(long channelId, long userId) {
+        voice.dave().deadKeyPackageAfterReportFrom(channelId, userId);
+    }
+
+    /**
      * Test setting: the voice gateway of {@code channelId} takes MLS commits only from {@code userId}
      * (null: the first valid commit of each epoch, from anyone, as Discord does), so a test can make
      * one implementation create every epoch and the others follow.

@@ -100,6 +100,13 @@ final class StandInDave implements AutoCloseable {
         });
     }
 
+    void deadKeyPackageAfterReportFrom(long channelId, long user) {
+        call(() -> {
+            group(channelId).deadKeyPackageAfterReportFrom(user);
+            return null;
+        });
+    }
+
     void commitsOnlyFrom(long channelId, Long user) {
         call(() -> {
             group(channelId).commitsOnlyFrom(user);

@@ -4,6 +4,7 @@ import club.minnced.discord.jdave.interop.JDaveSessionFactory;
 import net.dv8tion.jda.api.audio.AudioModuleConfig;
 import net.dv8tion.jda.api.audio.dave.DaveSessionFactory;
 import org.inwardportal.discord.dave.JavaDaveSessionFactory;
+import org.inwardportal.discord.dave.LatestKeyPackageOnly;
 
 /**
  * The DAVE implementation the bots use, chosen once from the configured {@link DaveMode} and what
@@ -42,7 +43,7 @@ public record DaveImplementation(DaveMode mode, String name, boolean usable, Str
     public AudioModuleConfig audioModuleConfig() {
         AudioModuleConfig config = new AudioModuleConfig();
         DaveSessionFactory factory = !usable ? null : switch (name) {
-            case "libdave" -> new JDaveSessionFactory();
+            case "libdave" -> new LatestKeyPackageOnly(new JDaveSessionFactory()); // jdave 0.1.5 sends a dead key package after op 31
             case "java" -> new JavaDaveSessionFactory();
             default -> null;
         };

@@ -160,4 +160,60 @@ class DaveVoiceGroupTest {
         assertHearEachOther(A, C);
         assertHearEachOther(C, B);
     }
+
+    /**
+     * What jdave 0.1.5 does after op 31: a key package that is already dead (libdave dropped its
+     * keys) and then the live one. Alone with A, B's report re-creates the group; only A may commit,
+     * so B's dead key package would be committed if the gateway kept it: one Add per participant,
+     * the newer key package revokes the older's Add. Before, A got both Adds of B and could not
+     * commit them (IndexOutOfBoundsException in bcmls), and the group never formed.
+     */
+    @Test
+    void aKeyPackageSupersededByANewerOneIsNeverCommitted() throws Exception {
+        join(A);
+        await("A alone uses its local group", () -> s(A) != null && s(A).sendingEncrypted());
+        dave.commitsOnlyFrom(CHANNEL, A);
+        dave.corruptNextHandshakeFor(CHANNEL, B);
+        dave.deadKeyPackageAfterReportFrom(CHANNEL, B);
+        join(B, A);
+        await("B reported its welcome and A and B formed the group again", () -> s(B) != null
+                && dave.stats(CHANNEL).invalidReports() == 1 && dave.stats(CHANNEL).established()
+                && s(A).epoch() == 1 && s(B).epoch() == 1 && s(B).sendingEncrypted()
+                && dave.stats(CHANNEL).transitionsExecuted() >= 2);
+        assertThat(s(A).epochAuthenticator()).isEqualTo(s(B).epochAuthenticator());
+        assertThat(s(A).groupMembers()).containsExactlyInAnyOrder(A, B);
+        assertThat(s(A).refusedMessages()).as("A refused nothing").isZero();
+        assertThat(s(B).refusedMessages()).as("B refused only the corrupted welcome").isEqualTo(1);
+        Thread.sleep(50); // the last execute reaches everyone
+        assertHearEachOther(A, B);
+        assertHearEachOther(B, A);
+        assertThat(dave.stats(CHANNEL).invalidReports()).isEqualTo(1);
+    }
+
+    /**
+     * A member sends a new key package while in the tree (it reset; in the libdave run the live key
+     * package came after a commit had taken the dead one): alone with A, a Remove of B would leave A
+     * committing a group of one, which bcmls cannot do (IndexOutOfBoundsException in Group.commit,
+     * the "proposals refused" of that run); the group is re-created instead and B re-added.
+     */
+    @Test
+    void aNewKeyPackageFromTheOtherOfTwoMembersReCreatesTheGroup() throws Exception {
+        join(A);
+        join(B, A);
+        await("epoch 1", () -> s(B) != null && s(A).epoch() == 1 && s(B).epoch() == 1
+                && dave.stats(CHANNEL).transitionsExecuted() == 1);
+        JavaDaveSession b = s(B);
+        dave.call(() -> {
+            b.onDaveProtocolPrepareEpoch(1, 1); // B resets and sends a new key package, still in the gateway's tree
+            return null;
+        });
+        await("A and B in a new group", () -> dave.stats(CHANNEL).established() && s(A).epoch() == 1 && s(B).epoch() == 1
+                && dave.stats(CHANNEL).transitionsExecuted() == 2 && s(B).sendingEncrypted());
+        assertThat(s(A).epochAuthenticator()).isEqualTo(s(B).epochAuthenticator());
+        assertThat(s(A).refusedMessages()).as("A refused nothing").isZero();
+        assertThat(dave.stats(CHANNEL).invalidReports()).isZero();
+        Thread.sleep(50);
+        assertHearEachOther(A, B);
+        assertHearEachOther(B, A);
+    }
 }

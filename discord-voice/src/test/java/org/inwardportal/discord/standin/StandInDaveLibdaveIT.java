@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import club.minnced.discord.jdave.ffi.LibDave;
 import club.minnced.discord.jdave.interop.JDaveSessionFactory;
 import net.dv8tion.jda.api.audio.dave.DaveSessionFactory;
+import org.inwardportal.discord.dave.LatestKeyPackageOnly;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
- * {@link DaveCallScenarios} with the bot on libdave (JDA + jdave's {@code JDaveSessionFactory})
+ * {@link DaveCallScenarios} with the bot on libdave (JDA + jdave's {@code JDaveSessionFactory}, wrapped
+ * in {@link LatestKeyPackageOnly} as the relay runs it)
  * and the emulated members on the pure-Java session: a mixed group, formed by the stand-in's
  * BouncyCastle external sender, across joins, leaves and epoch changes. libdave needs glibc 2.38:
  * this runs in the failsafe execution "libdave" (a JVM started through Debian 13's loader,
@@ -30,7 +32,7 @@ class StandInDaveLibdaveIT extends DaveCallScenarios {
 
     @Override
     protected DaveSessionFactory factory() {
-        return new JDaveSessionFactory();
+        return new LatestKeyPackageOnly(new JDaveSessionFactory()); // as the relay has it (DaveImplementation)
     }
 
     private static String libdaveUnavailable() {
