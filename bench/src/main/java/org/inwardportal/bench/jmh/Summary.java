@@ -56,6 +56,13 @@ public final class Summary {
             md.append("| ").append(profile).append(" | ").append(String.format("%.2f", protect / raw)).append(" | ")
                     .append(String.format("%.2f", unprotect / raw)).append(" |\n");
         }
+        md.append("\n## DAVE frames, ours over libdave in the same run (target ≤ 1.5)\n\n| direct buffers | ours / libdave |\n|---|---|\n");
+        for (String op : new String[] {"encrypt", "decrypt"}) {
+            Double ours = score.get("DaveFrameBenchmark." + op + "Ours/");
+            Double libdave = score.get("DaveFrameBenchmark." + op + "Libdave/");
+            if (ours == null || libdave == null) continue;
+            md.append("| ").append(op).append(" | ").append(String.format("%.2f", ours / libdave)).append(" |\n");
+        }
         md.append("\n## Sampled per-op times (SampleTime benchmarks)\n\n| benchmark | p50 | p99 | p99.9 | max | unit |\n|---|---|---|---|---|---|\n");
         for (JsonNode r : results) {
             if (!"sample".equals(r.path("mode").asText())) continue;

@@ -139,7 +139,7 @@ public final class FrameDecryptor implements AutoCloseable {
         int aadLen = 0;
         if (!ranges) {
             // Ciphertext then tag, contiguous: open them where the plaintext is to go.
-            System.arraycopy(in, off, out, outOff, media + TAG_BYTES);
+            if (in != out || off != outOff) System.arraycopy(in, off, out, outOff, media + TAG_BYTES);
             cipherBuf = out;
             cipherOff = outOff;
             cipherLen = media;

@@ -117,7 +117,7 @@ public final class FrameEncryptor {
             generation = g;
         }
         truncatedNonce = n;
-        System.arraycopy(frame, off, out, outOff, len);
+        if (frame != out || off != outOff) System.arraycopy(frame, off, out, outOff, len);
         DaveFrameFormat.expandNonce(n, nonce);
         cipher.seal(nonce, NO_AAD, 0, 0, out, outOff, len, TAG_BYTES);
         int p = outOff + len + TAG_BYTES;

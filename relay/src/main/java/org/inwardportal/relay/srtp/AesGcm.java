@@ -1,5 +1,8 @@
 package org.inwardportal.relay.srtp;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.security.GeneralSecurityException;
 import javax.crypto.Cipher;
 import javax.crypto.ShortBufferException;
@@ -14,13 +17,16 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class AesGcm {
     public static final int TAG = 16;
+    private static final VarHandle BIG_ENDIAN_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle NATIVE_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    /** Counter blocks encrypted per ECB call (the first call also encrypts J0 for the tag). */
+    private static final int CHUNK_BLOCKS = (SrtpTransformer.MAX_PACKET + 32) >>> 4;
     private final Cipher ecb;
     private final Ghash ghash;
-    private final byte[] j0 = new byte[16];
-    private final byte[] tagMask = new byte[16];
-    private final byte[] counters = new byte[SrtpTransformer.MAX_PACKET + 32];
-    private final byte[] keystream = new byte[SrtpTransformer.MAX_PACKET + 32];
+    private final byte[] counters = new byte[(CHUNK_BLOCKS + 1) << 4];
+    private final byte[] keystream = new byte[(CHUNK_BLOCKS + 1) << 4];
     private final byte[] tag = new byte[16];
+    private final byte[] tagMask = new byte[16];
 
     public AesGcm(byte[] key) {
         try {
@@ -42,8 +48,8 @@ public final class AesGcm {
     /** As {@link #seal(byte[], byte[], int, int, byte[], int, int)} with the tag truncated to {@code tagLen} bytes (1..16). */
     public void seal(byte[] iv12, byte[] aad, int aadOff, int aadLen, byte[] buf, int from, int n, int tagLen) {
         checkTagLength(tagLen);
-        start(iv12);
-        crypt(buf, from, n);
+        start(iv12, n);
+        crypt(iv12, buf, from, n);
         authenticate(aad, aadOff, aadLen, buf, from, n);
         System.arraycopy(tag, 0, buf, from + n, tagLen);
     }
@@ -56,12 +62,12 @@ public final class AesGcm {
     /** As {@link #open(byte[], byte[], int, int, byte[], int, int)} with a tag of {@code tagLen} bytes (1..16), compared in constant time. */
     public boolean open(byte[] iv12, byte[] aad, int aadOff, int aadLen, byte[] buf, int from, int n, int tagLen) {
         checkTagLength(tagLen);
-        start(iv12);
+        start(iv12, n);
         authenticate(aad, aadOff, aadLen, buf, from, n);
         int diff = 0;
         for (int i = 0; i < tagLen; i++) diff |= tag[i] ^ buf[from + n + i];
         if (diff != 0) return false;
-        crypt(buf, from, n);
+        crypt(iv12, buf, from, n);
         return true;
     }
 
@@ -69,35 +75,50 @@ public final class AesGcm {
         if (tagLen < 1 || tagLen > TAG) throw new IllegalArgumentException("GCM tag length " + tagLen + " is not 1..16 bytes");
     }
 
-    private void start(byte[] iv12) {
-        System.arraycopy(iv12, 0, j0, 0, 12);
-        j0[12] = 0;
-        j0[13] = 0;
-        j0[14] = 0;
-        j0[15] = 1;
-        encryptBlocks(j0, 16, tagMask);
+    /**
+     * One ECB call for J0 = IV || 1 (its encryption masks the tag, SP 800-38D §7.1 step 6) and the
+     * first chunk of counter blocks from inc32(J0) (step 3): {@code keystream} then holds E(J0) and
+     * that chunk's keystream.
+     */
+    private void start(byte[] iv12, int n) {
+        int blocks = Math.min((n + 15) >>> 4, CHUNK_BLOCKS);
+        counterBlocks(iv12, 1, blocks + 1);
+        encryptBlocks((blocks + 1) << 4);
+        System.arraycopy(keystream, 0, tagMask, 0, 16);
     }
 
-    /** CTR with inc32 from J0 + 1 (SP 800-38D §6.5, §7.1 step 3), in chunks of the keystream buffer. */
-    private void crypt(byte[] buf, int from, int n) {
-        int counter = 2;
-        for (int done = 0; done < n; ) {
-            int chunk = Math.min(n - done, keystream.length);
+    /** CTR (SP 800-38D §6.5): the first chunk's keystream is there from {@link #start}; later chunks are made here. */
+    private void crypt(byte[] iv12, byte[] buf, int from, int n) {
+        int chunk = Math.min(n, CHUNK_BLOCKS << 4);
+        xor(buf, from, 16, chunk);
+        int counter = 2 + CHUNK_BLOCKS;
+        for (int done = chunk; done < n; done += chunk) {
+            chunk = Math.min(n - done, CHUNK_BLOCKS << 4);
             int blocks = (chunk + 15) >>> 4;
-            for (int b = 0; b < blocks; b++) {
-                int o = b << 4;
-                System.arraycopy(j0, 0, counters, o, 12);
-                int c = counter + b;
-                counters[o + 12] = (byte) (c >>> 24);
-                counters[o + 13] = (byte) (c >>> 16);
-                counters[o + 14] = (byte) (c >>> 8);
-                counters[o + 15] = (byte) c;
-            }
-            encryptBlocks(counters, blocks << 4, keystream);
-            for (int i = 0; i < chunk; i++) buf[from + done + i] ^= keystream[i];
+            counterBlocks(iv12, counter, blocks);
+            encryptBlocks(blocks << 4);
+            xor(buf, from + done, 0, chunk);
             counter += blocks;
-            done += chunk;
         }
+    }
+
+    /** {@code counters} = blocks IV || counter, IV || counter + 1, ... (inc32 wraps modulo 2^32). */
+    private void counterBlocks(byte[] iv12, int counter, int blocks) {
+        long ivHead = (long) NATIVE_LONG.get(iv12, 0);
+        int ivTail = (int) BIG_ENDIAN_INT.get(iv12, 8);
+        for (int b = 0, o = 0; b < blocks; b++, o += 16) {
+            NATIVE_LONG.set(counters, o, ivHead);
+            BIG_ENDIAN_INT.set(counters, o + 8, ivTail);
+            BIG_ENDIAN_INT.set(counters, o + 12, counter + b);
+        }
+    }
+
+    private void xor(byte[] buf, int at, int keyAt, int len) {
+        int i = 0;
+        for (; i + 8 <= len; i += 8) {
+            NATIVE_LONG.set(buf, at + i, (long) NATIVE_LONG.get(buf, at + i) ^ (long) NATIVE_LONG.get(keystream, keyAt + i));
+        }
+        for (; i < len; i++) buf[at + i] ^= keystream[keyAt + i];
     }
 
     private void authenticate(byte[] aad, int aadOff, int aadLen, byte[] c, int from, int n) {
@@ -109,9 +130,9 @@ public final class AesGcm {
         for (int i = 0; i < 16; i++) tag[i] ^= tagMask[i];
     }
 
-    private void encryptBlocks(byte[] in, int len, byte[] out) {
+    private void encryptBlocks(int len) {
         try {
-            ecb.update(in, 0, len, out, 0);
+            ecb.update(counters, 0, len, keystream, 0);
         } catch (ShortBufferException e) {
             throw new IllegalStateException(e);
         }
