@@ -101,9 +101,8 @@ final class PacedSendSystem implements IAudioSendSystem, SendScheduler.Paced {
     @Override
     public void shutdown() {
         running = false;
+        handler.sendThread(null);
         scheduler.remove(this);
-        // the handler keeps waking the shared thread: after a reconnect JDA may start the new send system
-        // before it shuts this one down, and clearing it here would leave the new one without wakes
     }
 
     @Override
