@@ -38,11 +38,7 @@ final class OpusSendHandler implements AudioSendHandler {
         this.source = source;
     }
 
-    /**
-     * A frame is ready: the send thread takes it now rather than at its next slot check. Any thread;
-     * never blocks. The send thread is shared by every connection ({@link SendScheduler}); unparking
-     * it while it runs costs no system call.
-     */
+    /** A frame is ready: the send thread takes it now rather than at its next slot check. Any thread; never blocks. */
     void wake() {
         if (!wakeRequested.getAndSet(true)) {
             Thread t = sendThread;
@@ -55,12 +51,7 @@ final class OpusSendHandler implements AudioSendHandler {
     }
 
     boolean takeWake() {
-        return wakeRequested.get() && wakeRequested.getAndSet(false); // a read first: no write while none came
-    }
-
-    /** Whether a wake came that the send thread has not taken yet. */
-    boolean wakePending() {
-        return wakeRequested.get();
+        return wakeRequested.getAndSet(false);
     }
 
     void skipping(boolean skip) {

@@ -6,6 +6,7 @@ import java.net.DatagramSocket;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import net.dv8tion.jda.api.audio.factory.IAudioSendSystem;
 import net.dv8tion.jda.api.audio.factory.IPacketProvider;
@@ -40,10 +41,9 @@ import org.slf4j.LoggerFactory;
  *       {@link #SPEECH_END_SLOTS} slots (a late frame is not taken for the end of speech).
  *   <li>While the source mixes ({@link OpusFrameSource#wantsTicks}) it is asked every slot.
  * </ul>
- * Driven by the process's {@link SendScheduler} (one thread for every connection): {@link #poll} is
- * this connection's send loop cut where it used to park, so it keeps its state in fields.
+ * One platform thread per voice connection, parked while there is nothing to do.
  */
-final class PacedSendSystem implements IAudioSendSystem, SendScheduler.Paced {
+final class PacedSendSystem implements IAudioSendSystem {
     private static final Logger log = LoggerFactory.getLogger(PacedSendSystem.class);
     static final long SLOT_NANOS = 20_000_000L;
     private static final int FRAME_SAMPLES = 960;
@@ -60,133 +60,105 @@ final class PacedSendSystem implements IAudioSendSystem, SendScheduler.Paced {
     private final IPacketProvider provider;
     private final OpusSendHandler handler;
     private final LongSupplier clock;
-    private final SendScheduler scheduler;
     private final byte[] out = new byte[2048];
     private final DatagramPacket datagram = new DatagramPacket(out, 0);
     private volatile boolean running;
-    // the send loop's state, on the scheduler's thread (set in start, before the scheduler sees this connection)
-    private DatagramSocket socket;
-    private long start;
-    private long calls;                                // the provider's counter: the slot its next packet is stamped for
-    private long lastSpeechSlot = Long.MIN_VALUE / 2;  // the later of the last speech packet's stamp and the slot it left in
-    private long lastSentNanos = Long.MIN_VALUE / 2;
-    // the source's timeline: its frame with timestamp anchorTs is stamped anchorCalls
-    private long anchorCalls, anchorTs, anchorSource;
-    private boolean anchored;
-    private boolean woken = true;
-    // waiting (where the loop used to park): until waitUntil, or until a wake if no frame is known to wait
-    private boolean waiting;
-    private boolean frameKnown;
-    private long waitUntil;
+    private Thread thread;
 
     PacedSendSystem(IPacketProvider provider, OpusSendHandler handler, LongSupplier clock) {
-        this(provider, handler, clock, SendScheduler.SHARED);
-    }
-
-    PacedSendSystem(IPacketProvider provider, OpusSendHandler handler, LongSupplier clock, SendScheduler scheduler) {
         this.provider = provider;
         this.handler = handler;
         this.clock = clock;
-        this.scheduler = scheduler;
     }
 
     @Override
     public void start() {
-        socket = provider.getUdpSocket();
-        start = clock.getAsLong();
         running = true;
-        handler.sendThread(scheduler.add(this));
+        thread = new Thread(this::run, provider.getIdentifier() + " paced sender");
+        thread.setDaemon(true);
+        thread.setPriority((Thread.NORM_PRIORITY + Thread.MAX_PRIORITY) / 2);
+        handler.sendThread(thread);
+        thread.start();
     }
 
     @Override
     public void shutdown() {
         running = false;
         handler.sendThread(null);
-        scheduler.remove(this);
+        if (thread != null) thread.interrupt();
     }
 
-    @Override
-    public boolean wakePending() {
-        return waiting && !frameKnown && handler.wakePending();
-    }
-
-    @Override
-    public long poll() {
-        while (running && !socket.isClosed()) {
+    private void run() {
+        DatagramSocket socket = provider.getUdpSocket();
+        long start = clock.getAsLong();
+        long calls = 0;                         // the provider's counter: the slot its next packet is stamped for
+        long lastSpeechSlot = Long.MIN_VALUE / 2; // the later of the last speech packet's stamp and the slot it left in
+        long lastSentNanos = Long.MIN_VALUE / 2;
+        // the source's timeline: its frame with timestamp anchorTs is stamped anchorCalls
+        long anchorCalls = 0, anchorTs = 0, anchorSource = 0;
+        boolean anchored = false;
+        boolean woken = true;
+        while (running && !socket.isClosed() && !Thread.currentThread().isInterrupted()) {
             long now = clock.getAsLong();
-            if (waiting) {
-                // a frame that arrives while none was known: look at it now (its place on the timeline decides)
-                if (!frameKnown && (handler.takeWake() || handler.framesWaiting() > 0)) woken = true;
-                else if (now - waitUntil >= 0) woken |= frameKnown;
-                else return waitUntil - now;
-                waiting = false;
+            long slot = (now - start) / SLOT_NANOS;
+            boolean speechEnded = slot - lastSpeechSlot >= SPEECH_END_SLOTS;
+            boolean ticking = handler.wantsTicks(); // the mixer keeps the strict grid: its jitter buffers set the pace
+            if (woken && !ticking && handler.framesWaiting() == 0) woken = false; // its frame went with an earlier wake
+            long ts = woken && !ticking ? handler.nextTimestamp() : -1;
+            long target;   // the stamp the next frame takes
+            long dueAt;    // when it may leave
+            if (ts >= 0) {
+                long source = handler.nextSource();
+                if (!anchored || speechEnded || source != anchorSource) {
+                    anchorCalls = spurtStart(calls, slot);
+                    anchorTs = ts;
+                    anchorSource = source;
+                    anchored = true;
+                }
+                target = Math.max(calls, anchorCalls + (int) (ts - anchorTs) / FRAME_SAMPLES); // (int): 32-bit RTP wrap
+                if (target < slot - MAX_LAG_SLOTS) { // far behind the wall clock (a long stall): catch up
+                    anchorCalls = target = Math.max(calls, slot - MAX_LAG_SLOTS);
+                    anchorTs = ts;
+                }
+                if (target > slot + MAX_LEAD_SLOTS && handler.dropFrame()) {
+                    // The stamps already run as far ahead of the wall clock as they may (a source a little
+                    // fast, or a spurt that began with a burst), and a source sending at the rate frames leave
+                    // would keep this frame and all after it waiting: it goes, and the next takes its stamp.
+                    anchorCalls = calls;
+                    anchorTs = ts + FRAME_SAMPLES;
+                    continue;
+                }
+                dueAt = Math.max(start + (target - MAX_LEAD_SLOTS) * SLOT_NANOS, Math.min(lastSentNanos + MIN_GAP_NANOS, start + target * SLOT_NANOS));
+            } else if (ticking || !woken) {
+                target = ticking || speechEnded ? slot : calls;
+                dueAt = start + calls * SLOT_NANOS;
+            } else { // no source timeline: the wall clock's slots, with a bounded lead and lag
+                target = speechEnded ? spurtStart(calls, slot) : Math.max(calls, slot - MAX_LAG_SLOTS);
+                dueAt = Math.min(start + calls * SLOT_NANOS,
+                        Math.max(start + (calls - MAX_LEAD_SLOTS) * SLOT_NANOS, lastSentNanos + MIN_GAP_NANOS));
+            }
+            boolean due = ticking ? calls <= slot : woken ? now >= dueAt : calls <= slot;
+            if (due && (woken || ticking || (speechEnded && handler.silencePending()))) {
+                woken = false;
+                handler.skipping(true);
+                while (calls < target) {
+                    provider.getNextPacketRaw(false); // nothing provided: the counter moves on, nothing is built
+                    calls++;
+                }
+                handler.skipping(false);
+                handler.silenceAllowed(speechEnded);
+                ByteBuffer packet = provider.getNextPacketRaw(false);
+                long stamped = calls++;
+                if (handler.provided() && packet != null && packet.hasRemaining()) {
+                    if (handler.providedSpeech()) lastSpeechSlot = Math.max(stamped, slot);
+                    send(socket, packet);
+                    lastSentNanos = now;
+                }
+                woken = handler.takeWake() || handler.framesWaiting() > 0;
                 continue;
             }
-            step(now);
+            woken |= await(start, calls, lastSpeechSlot, woken ? dueAt : Long.MIN_VALUE);
         }
-        return -1;
-    }
-
-    /** One turn of the send loop: sends or drops a frame, or starts waiting. */
-    private void step(long now) {
-        long slot = (now - start) / SLOT_NANOS;
-        boolean speechEnded = slot - lastSpeechSlot >= SPEECH_END_SLOTS;
-        boolean ticking = handler.wantsTicks(); // the mixer keeps the strict grid: its jitter buffers set the pace
-        if (woken && !ticking && handler.framesWaiting() == 0) woken = false; // its frame went with an earlier wake
-        long ts = woken && !ticking ? handler.nextTimestamp() : -1;
-        long target;   // the stamp the next frame takes
-        long dueAt;    // when it may leave
-        if (ts >= 0) {
-            long source = handler.nextSource();
-            if (!anchored || speechEnded || source != anchorSource) {
-                anchorCalls = spurtStart(calls, slot);
-                anchorTs = ts;
-                anchorSource = source;
-                anchored = true;
-            }
-            target = Math.max(calls, anchorCalls + (int) (ts - anchorTs) / FRAME_SAMPLES); // (int): 32-bit RTP wrap
-            if (target < slot - MAX_LAG_SLOTS) { // far behind the wall clock (a long stall): catch up
-                anchorCalls = target = Math.max(calls, slot - MAX_LAG_SLOTS);
-                anchorTs = ts;
-            }
-            if (target > slot + MAX_LEAD_SLOTS && handler.dropFrame()) {
-                // The stamps already run as far ahead of the wall clock as they may (a source a little
-                // fast, or a spurt that began with a burst), and a source sending at the rate frames leave
-                // would keep this frame and all after it waiting: it goes, and the next takes its stamp.
-                anchorCalls = calls;
-                anchorTs = ts + FRAME_SAMPLES;
-                return;
-            }
-            dueAt = Math.max(start + (target - MAX_LEAD_SLOTS) * SLOT_NANOS, Math.min(lastSentNanos + MIN_GAP_NANOS, start + target * SLOT_NANOS));
-        } else if (ticking || !woken) {
-            target = ticking || speechEnded ? slot : calls;
-            dueAt = start + calls * SLOT_NANOS;
-        } else { // no source timeline: the wall clock's slots, with a bounded lead and lag
-            target = speechEnded ? spurtStart(calls, slot) : Math.max(calls, slot - MAX_LAG_SLOTS);
-            dueAt = Math.min(start + calls * SLOT_NANOS,
-                    Math.max(start + (calls - MAX_LEAD_SLOTS) * SLOT_NANOS, lastSentNanos + MIN_GAP_NANOS));
-        }
-        boolean due = ticking ? calls <= slot : woken ? now >= dueAt : calls <= slot;
-        if (due && (woken || ticking || (speechEnded && handler.silencePending()))) {
-            woken = false;
-            handler.skipping(true);
-            while (calls < target) {
-                provider.getNextPacketRaw(false); // nothing provided: the counter moves on, nothing is built
-                calls++;
-            }
-            handler.skipping(false);
-            handler.silenceAllowed(speechEnded);
-            ByteBuffer packet = provider.getNextPacketRaw(false);
-            long stamped = calls++;
-            if (handler.provided() && packet != null && packet.hasRemaining()) {
-                if (handler.providedSpeech()) lastSpeechSlot = Math.max(stamped, slot);
-                send(packet);
-                lastSentNanos = now;
-            }
-            woken = handler.takeWake() || handler.framesWaiting() > 0;
-            return;
-        }
-        startWaiting(woken ? dueAt : Long.MIN_VALUE);
     }
 
     // A spurt that starts with frames already waiting starts that many slots back (at most MAX_LAG_SLOTS),
@@ -196,11 +168,10 @@ final class PacedSendSystem implements IAudioSendSystem, SendScheduler.Paced {
     }
 
     /**
-     * Waits until a frame may go, or until the next thing due (the scheduler polls again then, or at a
-     * wake when no frame is known to wait). {@code frameDueAt}: when the frame known to wait may go,
-     * or {@link Long#MIN_VALUE} when none is known to wait.
+     * Parks until a frame may go, or until the next thing due; true if a frame waits. {@code frameDueAt}:
+     * when the frame known to wait may go, or {@link Long#MIN_VALUE} when none is known to wait.
      */
-    private void startWaiting(long frameDueAt) {
+    private boolean await(long start, long calls, long lastSpeechSlot, long frameDueAt) {
         long nextSlot = start + calls * SLOT_NANOS;
         long deadline;
         if (handler.wantsTicks()) {
@@ -210,12 +181,22 @@ final class PacedSendSystem implements IAudioSendSystem, SendScheduler.Paced {
         } else {
             deadline = clock.getAsLong() + IDLE_PARK_NANOS;
         }
-        frameKnown = frameDueAt != Long.MIN_VALUE;
-        waitUntil = frameKnown ? frameDueAt : deadline; // a frame waits for its time: nothing else is due before it
-        waiting = true;
+        boolean frameKnown = frameDueAt != Long.MIN_VALUE;
+        if (frameKnown) deadline = frameDueAt; // a frame waits for its time: nothing else is due before it
+        while (running) {
+            long now = clock.getAsLong();
+            // a frame that arrives while none was known: look at it now (its place on the timeline decides)
+            if (!frameKnown && (handler.takeWake() || handler.framesWaiting() > 0)) return true;
+            if (now >= deadline) return frameKnown;
+            LockSupport.parkNanos(this, Math.max(1, deadline - now));
+            if (Thread.interrupted()) {
+                running = false;
+            }
+        }
+        return false;
     }
 
-    private void send(ByteBuffer packet) {
+    private void send(DatagramSocket socket, ByteBuffer packet) {
         try {
             int n = Math.min(packet.remaining(), out.length);
             packet.get(packet.position(), out, 0, n);
