@@ -43,7 +43,6 @@ public final class VoiceLink {
     private final VoiceCloseCodes closeCodes = new VoiceCloseCodes();
     private final Map<Long, SpeakerState> speakers = new ConcurrentHashMap<>();
     private final AtomicLong framesReceived = new AtomicLong();
-    private final ScheduledFuture<?> sweeper;
     private volatile Long wantedChannel;
     private volatile VoiceLinkState state = VoiceLinkState.IDLE;
     private volatile String reason = "";
@@ -68,7 +67,7 @@ public final class VoiceLink {
         this.sink = sink;
         this.sender = new OpusSendHandler(source);
         this.timer = timer;
-        this.sweeper = timer.scheduleAtFixedRate(this::sweepSpeakers, 50, 50, TimeUnit.MILLISECONDS);
+        SpeakingSweeper.SHARED.add(this);
     }
 
     /** Takes over the guild's audio manager; called once the bot has reserved the guild for this link. */
@@ -161,7 +160,7 @@ public final class VoiceLink {
     /** Leaves voice and releases the guild's audio manager for another link. */
     public void close() {
         leave();
-        sweeper.cancel(false);
+        SpeakingSweeper.SHARED.remove(this);
         AudioManager m = manager();
         m.setSendingHandler(null);
         m.setReceivingHandler(null);
@@ -171,7 +170,7 @@ public final class VoiceLink {
 
     /** Drops a link that never took over the audio manager. */
     void discard() {
-        sweeper.cancel(false);
+        SpeakingSweeper.SHARED.remove(this);
     }
 
     /** Waits until the link is READY (true) or the timeout passes (false). */
@@ -290,8 +289,8 @@ public final class VoiceLink {
         }
     }
 
-    private void sweepSpeakers() {
-        long now = System.nanoTime();
+    /** Tells who stopped speaking; on the {@link SpeakingSweeper}'s thread. */
+    void sweepSpeakers(long now) {
         for (SpeakerState s : speakers.values()) {
             if (now - s.lastPacketNanos > SPEAKING_TIMEOUT_NANOS && s.speaking.compareAndSet(true, false)) {
                 try {

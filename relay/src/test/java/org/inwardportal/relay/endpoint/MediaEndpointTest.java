@@ -120,6 +120,31 @@ class MediaEndpointTest {
         assertThat(LeakRecorder.leaks()).isEmpty();
     }
 
+    /** Writes of one turn of the event loop leave with one flush (sendmmsg): all of them, in order, none kept back. */
+    @Test
+    void packetsSentInOneTurnOfTheLoopAllLeaveInOrder() throws Exception {
+        start(Duration.ofSeconds(30));
+        try (LightPeer peer = new LightPeer(LOOPBACK)) {
+            PeerSession s = connect(peer);
+            int n = 40;
+            endpoint.execute(() -> {
+                for (int i = 0; i < n; i++) {
+                    endpoint.send(s, Unpooled.directBuffer().writeByte(0x80).writeByte(111).writeShort(i).writeInt(960 * i)
+                            .writeInt(0x7E1A7).writeBytes(opus(200 + i)));
+                }
+            });
+            for (int i = 0; i < n; i++) {
+                byte[] back = peer.receiveRtp(2000);
+                assertThat(back).as("packet %d of %d", i, n).isNotNull();
+                assertThat(Arrays.copyOfRange(back, 12, back.length)).isEqualTo(opus(200 + i));
+            }
+            assertThat(s.packetsOut()).isEqualTo(n);
+        }
+        endpoint.close();
+        endpoint = null;
+        assertThat(LeakRecorder.leaks()).isEmpty();
+    }
+
     @Test
     void theRelayReportsWhatItSentAndWhatItLostInRtcp() throws Exception {
         start(Duration.ofSeconds(30));
