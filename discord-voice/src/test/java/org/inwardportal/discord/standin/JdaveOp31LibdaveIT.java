@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import club.minnced.discord.jdave.ffi.LibDave;
 import club.minnced.discord.jdave.interop.JDaveSessionFactory;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -31,7 +30,7 @@ class JdaveOp31LibdaveIT {
     static final long CHANNEL = 1_300_000_000_000_000_011L;
     static final long ALICE = 1_100_000_000_000_000_011L;
     static final long BOT = 1_100_000_000_000_000_012L;
-    private static final String UNAVAILABLE = libdaveUnavailable();
+    private static final String UNAVAILABLE = LibdaveGroupOfTwo.libdaveUnavailable();
 
     private final StandInDave dave = new StandInDave();
     private final ScheduledExecutorService late = Executors.newSingleThreadScheduledExecutor();
@@ -203,14 +202,4 @@ class JdaveOp31LibdaveIT {
         return ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
     }
 
-    private static String libdaveUnavailable() {
-        try {
-            LibDave.getMaxSupportedProtocolVersion();
-            return null;
-        } catch (Throwable t) {
-            Throwable root = t;
-            while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-            return String.valueOf(root.getMessage()).replaceAll("\\s+", " ");
-        }
-    }
 }

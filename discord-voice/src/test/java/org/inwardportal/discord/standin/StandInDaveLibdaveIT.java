@@ -3,7 +3,6 @@ package org.inwardportal.discord.standin;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import club.minnced.discord.jdave.ffi.LibDave;
 import club.minnced.discord.jdave.interop.JDaveSessionFactory;
 import net.dv8tion.jda.api.audio.dave.DaveSessionFactory;
 import org.inwardportal.discord.dave.LatestKeyPackageOnly;
@@ -19,7 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
  * (INWARD_TEST_REQUIRE_LIBDAVE) it fails instead.
  */
 class StandInDaveLibdaveIT extends DaveCallScenarios {
-    private static final String UNAVAILABLE = libdaveUnavailable();
+    private static final String UNAVAILABLE = LibdaveGroupOfTwo.libdaveUnavailable();
 
     @BeforeEach
     void libdaveLoads() {
@@ -35,14 +34,4 @@ class StandInDaveLibdaveIT extends DaveCallScenarios {
         return new LatestKeyPackageOnly(new JDaveSessionFactory()); // as the relay has it (DaveImplementation)
     }
 
-    private static String libdaveUnavailable() {
-        try {
-            LibDave.getMaxSupportedProtocolVersion();
-            return null;
-        } catch (Throwable t) {
-            Throwable root = t;
-            while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-            return String.valueOf(root.getMessage()).replaceAll("\\s+", " ");
-        }
-    }
 }
