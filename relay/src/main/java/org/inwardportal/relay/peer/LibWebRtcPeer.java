@@ -152,10 +152,7 @@ public final class LibWebRtcPeer implements AutoCloseable {
         adm.initPlayout();
         adm.startPlayout();
         p.source = new CustomAudioSource();
-        RTCRtpTransceiverInit init = new RTCRtpTransceiverInit();
-        init.direction = RTCRtpTransceiverDirection.SEND_RECV;
-        init.streamIds = List.of("world");
-        p.pc.addTransceiver(p.factory.createAudioTrack("world-audio", p.source), init);
+        p.addWorldAudio();
         if (video) {
             p.videoSource = new CustomVideoSource();
             RTCRtpTransceiverInit v = new RTCRtpTransceiverInit();
@@ -166,6 +163,14 @@ public final class LibWebRtcPeer implements AutoCloseable {
         return p;
     }
 
+    /** The world's send-receive audio track, fed by {@link #pushAudio}. */
+    private void addWorldAudio() {
+        RTCRtpTransceiverInit init = new RTCRtpTransceiverInit();
+        init.direction = RTCRtpTransceiverDirection.SEND_RECV;
+        init.streamIds = List.of("world");
+        pc.addTransceiver(factory.createAudioTrack("world-audio", source), init);
+    }
+
     /**
      * A shard on a shared {@link Host}: one send-receive audio track fed by {@link #pushAudio}; its
      * remote audio goes to {@code sink} only (nothing recorded per track).
@@ -174,10 +179,7 @@ public final class LibWebRtcPeer implements AutoCloseable {
         LibWebRtcPeer p = new LibWebRtcPeer(host);
         p.sink = sink;
         p.source = new CustomAudioSource();
-        RTCRtpTransceiverInit init = new RTCRtpTransceiverInit();
-        init.direction = RTCRtpTransceiverDirection.SEND_RECV;
-        init.streamIds = List.of("world");
-        p.pc.addTransceiver(p.factory.createAudioTrack("world-audio", p.source), init);
+        p.addWorldAudio();
         return p;
     }
 
