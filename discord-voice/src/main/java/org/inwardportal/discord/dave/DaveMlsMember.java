@@ -214,13 +214,9 @@ public final class DaveMlsMember {
                         throw new DaveProtocolException("proposal refused by MLS: " + e.getMessage());
                     }
                 }
+                byte[] commitWelcome = commit(cachedAdds + adds);
                 cachedAdds += adds;
-                try {
-                    return commit();
-                } catch (DaveProtocolException e) {
-                    cachedAdds -= adds;
-                    throw e;
-                }
+                return commitWelcome;
             } catch (DaveProtocolException e) {
                 if (cachedBefore >= 0) ProposalCache.truncate(group, cachedBefore);
                 throw e;
@@ -252,11 +248,13 @@ public final class DaveMlsMember {
         if (refs.isEmpty()) throw new DaveProtocolException("no references in a revoke");
         cachedAdds = ProposalCache.revoke(group, refs);
         ownCommits.clear(); // commits made before the revoke reference what is gone; the gateway takes none of them
-        return ProposalCache.size(group) > 0 ? commit() : null;
+        return ProposalCache.size(group) > 0 ? commit(cachedAdds) : null;
     }
 
-    /** Whitepaper "Proposal Handling"/"Member Add": commit every cached proposal, inline tree in the Welcome. */
-    private byte[] commit() throws DaveProtocolException {
+    /** Whitepaper "Proposal Handling"/"Member Add": commit every cached proposal, inline tree in the Welcome.
+     * {@code adds}: how many of the committed proposals are Adds (then the Welcome goes along).
+     */
+    private byte[] commit(int adds) throws DaveProtocolException {
         try {
             byte[] leafSecret = new byte[suite.getKDF().getHashLength()];
             RANDOM.nextBytes(leafSecret);
@@ -268,7 +266,7 @@ public final class DaveMlsMember {
             ownCommits.add(new OwnCommit(commit, result.group));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             out.writeBytes(commit);
-            if (cachedAdds > 0 && welcome != null) out.writeBytes(MLSOutputStream.encode(welcome));
+            if (adds > 0 && welcome != null) out.writeBytes(MLSOutputStream.encode(welcome));
             return out.toByteArray();
         } catch (Exception e) {
             throw new DaveProtocolException("cannot commit the proposals: " + e);

@@ -57,9 +57,8 @@ final class ProposalCache {
      * (else nothing is dropped). Returns how many Add proposals are left.
      */
     static int revoke(Group group, List<byte[]> refs) throws DaveProtocolException {
-        if (UNAVAILABLE != null) throw new DaveProtocolException("proposal revoke: " + UNAVAILABLE);
+        List<?> cached = cached(group);
         try {
-            List<?> cached = (List<?>) PENDING.get(group);
             List<Object> drop = new ArrayList<>();
             for (byte[] ref : refs) {
                 Object match = null;
@@ -78,18 +77,13 @@ final class ProposalCache {
 
     /** How many proposals the group holds for its next commit. */
     static int size(Group group) throws DaveProtocolException {
-        if (UNAVAILABLE != null) throw new DaveProtocolException("proposal cache: " + UNAVAILABLE);
-        try {
-            return ((List<?>) PENDING.get(group)).size();
-        } catch (IllegalAccessException e) {
-            throw new DaveProtocolException("proposal cache: " + e);
-        }
+        return cached(group).size();
     }
 
     /** How many proposals the group holds, or -1 when bcmls's cache is not reachable. */
     static int sizeIfReachable(Group group) {
         try {
-            return UNAVAILABLE == null ? size(group) : -1;
+            return size(group);
         } catch (DaveProtocolException e) {
             return -1;
         }
@@ -97,10 +91,14 @@ final class ProposalCache {
 
     /** Drops the proposals cached after the first {@code size} (those of a message that was refused). */
     static void truncate(Group group, int size) throws DaveProtocolException {
+        List<?> cached = cached(group);
+        if (cached.size() > size) cached.subList(size, cached.size()).clear();
+    }
+
+    private static List<?> cached(Group group) throws DaveProtocolException {
         if (UNAVAILABLE != null) throw new DaveProtocolException("proposal cache: " + UNAVAILABLE);
         try {
-            List<?> cached = (List<?>) PENDING.get(group);
-            if (cached.size() > size) cached.subList(size, cached.size()).clear();
+            return (List<?>) PENDING.get(group);
         } catch (IllegalAccessException e) {
             throw new DaveProtocolException("proposal cache: " + e);
         }

@@ -1,7 +1,6 @@
 package org.inwardportal.discord.standin;
 
 import club.minnced.discord.jdave.DaveSessionImpl;
-import club.minnced.discord.jdave.ffi.LibDave;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -25,6 +24,7 @@ import org.bouncycastle.mls.crypto.MlsCipherSuite;
 import org.bouncycastle.mls.protocol.Group;
 import org.inwardportal.discord.dave.MlsExporter;
 import org.inwardportal.discord.dave.MlsWire;
+import org.inwardportal.discord.voice.DaveSupport;
 
 /**
  * One MLS group of two members for putting our frame layer next to real libdave (through jdave):
@@ -49,14 +49,8 @@ public final class LibdaveGroupOfTwo implements AutoCloseable {
 
     /** Why libdave cannot load in this JVM, or null when it can. */
     public static String libdaveUnavailable() {
-        try {
-            LibDave.getMaxSupportedProtocolVersion();
-            return null;
-        } catch (Throwable t) {
-            Throwable root = t;
-            while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-            return String.valueOf(root.getMessage()).replaceAll("\\s+", " ");
-        }
+        DaveSupport libdave = DaveSupport.probe();
+        return libdave.available() ? null : libdave.description();
     }
 
     /**

@@ -195,27 +195,31 @@ final class StandInDave implements AutoCloseable {
         return lastCommitTo.get(member);
     }
 
-    /** The gateway → member direction: opcodes become calls on the member's session. */
-    private record SessionLink(long userId, JavaDaveSession session, Map<Long, byte[]> lastCommitTo) implements DaveParticipantLink {
+    /**
+     * The gateway → participant direction for a session in this process: opcodes become calls on its
+     * {@link DaveSession} (ours or jdave's), each payload in a direct buffer, as JDA hands them over.
+     * The commits announced to each user are kept in {@code lastCommitTo}.
+     */
+    record SessionLink(long userId, DaveSession session, Map<Long, byte[]> lastCommitTo) implements DaveParticipantLink {
         @Override
         public void externalSender(byte[] p) {
-            session.onDaveProtocolMLSExternalSenderPackage(ByteBuffer.wrap(p));
+            session.onDaveProtocolMLSExternalSenderPackage(direct(p));
         }
 
         @Override
         public void proposals(byte[] payload) {
-            session.onMLSProposals(ByteBuffer.wrap(payload));
+            session.onMLSProposals(direct(payload));
         }
 
         @Override
         public void announceCommit(int transitionId, byte[] commit) {
             lastCommitTo.put(userId, commit);
-            session.onMLSPrepareCommitTransition(transitionId, ByteBuffer.wrap(commit));
+            session.onMLSPrepareCommitTransition(transitionId, direct(commit));
         }
 
         @Override
         public void welcome(int transitionId, byte[] welcome) {
-            session.onMLSWelcome(transitionId, ByteBuffer.wrap(welcome));
+            session.onMLSWelcome(transitionId, direct(welcome));
         }
 
         @Override
@@ -231,6 +235,11 @@ final class StandInDave implements AutoCloseable {
         @Override
         public void prepareEpoch(long epoch, int protocolVersion) {
             session.onDaveProtocolPrepareEpoch(epoch, protocolVersion);
+        }
+
+        /** jdave hands buffers to libdave as native memory: direct buffers only. */
+        static ByteBuffer direct(byte[] bytes) {
+            return ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
         }
     }
 

@@ -1,9 +1,6 @@
 package org.inwardportal.discord.voice;
 
 import club.minnced.discord.jdave.ffi.LibDave;
-import club.minnced.discord.jdave.interop.JDaveSessionFactory;
-import net.dv8tion.jda.api.audio.AudioModuleConfig;
-import org.inwardportal.discord.dave.LatestKeyPackageOnly;
 
 /**
  * Which DAVE (Discord's end-to-end voice encryption) implementation this process can use, found
@@ -51,11 +48,5 @@ public record DaveSupport(boolean available, int maxProtocolVersion, String desc
         } catch (Exception e) {
             return "unknown";
         }
-    }
-
-    /** JDA's audio configuration: libdave when it loads, else JDA's passthrough (DAVE version 0). */
-    public AudioModuleConfig audioModuleConfig() {
-        AudioModuleConfig config = new AudioModuleConfig();
-        return available ? config.withDaveSessionFactory(new LatestKeyPackageOnly(new JDaveSessionFactory())) : config;
     }
 }

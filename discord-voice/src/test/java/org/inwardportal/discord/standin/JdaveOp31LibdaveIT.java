@@ -88,7 +88,7 @@ class JdaveOp31LibdaveIT {
         try {
             s.onSelectProtocolAck(1);
             sent.clear();
-            s.onMLSWelcome(1, direct(new byte[] {0, 2, 0, 0}));
+            s.onMLSWelcome(1, StandInDave.SessionLink.direct(new byte[] {0, 2, 0, 0}));
             return List.copyOf(sent);
         } finally {
             s.destroy();
@@ -118,7 +118,7 @@ class JdaveOp31LibdaveIT {
         bot = factory.createDaveSession(new BotCallbacks(), BOT, CHANNEL);
         bot.addUser(ALICE);
         dave.userPresence(CHANNEL, BOT, true);
-        dave.participantJoined(CHANNEL, new SessionLink(BOT, bot));
+        dave.participantJoined(CHANNEL, new StandInDave.SessionLink(BOT, bot, new java.util.concurrent.ConcurrentHashMap<>()));
         dave.run(() -> bot.onSelectProtocolAck(DaveVoiceGroup.PROTOCOL_VERSION));
         DaveVoiceGroupTest.await("a report and a group of Alice and the bot", () -> {
             DaveGroupStats g = dave.stats(CHANNEL);
@@ -158,48 +158,4 @@ class JdaveOp31LibdaveIT {
             dave.invalidCommitWelcome(CHANNEL, BOT, transitionId);
         }
     }
-
-    /** The gateway's messages to the bot, on the gateway's thread. */
-    private record SessionLink(long userId, DaveSession session) implements DaveParticipantLink {
-        @Override
-        public void externalSender(byte[] p) {
-            session.onDaveProtocolMLSExternalSenderPackage(direct(p));
-        }
-
-        @Override
-        public void proposals(byte[] payload) {
-            session.onMLSProposals(direct(payload));
-        }
-
-        @Override
-        public void announceCommit(int transitionId, byte[] commit) {
-            session.onMLSPrepareCommitTransition(transitionId, direct(commit));
-        }
-
-        @Override
-        public void welcome(int transitionId, byte[] welcome) {
-            session.onMLSWelcome(transitionId, direct(welcome));
-        }
-
-        @Override
-        public void prepareTransition(int transitionId, int protocolVersion) {
-            session.onDaveProtocolPrepareTransition(transitionId, protocolVersion);
-        }
-
-        @Override
-        public void executeTransition(int transitionId) {
-            session.onDaveProtocolExecuteTransition(transitionId);
-        }
-
-        @Override
-        public void prepareEpoch(long epoch, int protocolVersion) {
-            session.onDaveProtocolPrepareEpoch(epoch, protocolVersion);
-        }
-    }
-
-    /** jdave hands buffers to libdave as native memory: direct buffers only, as JDA gives them. */
-    static ByteBuffer direct(byte[] bytes) {
-        return ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
-    }
-
 }
