@@ -69,7 +69,7 @@ class DaveSessionMediaPathTest {
         for (int i = 0; i < 10_000; i++) round.run();
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         // Per frame means at least 16 B x 10 000 = 160 KB; one-off allocations of 2.7-5.9 KB in the window (not per
-        // frame, seen since the 8-bit GHASH change, source not found yet) stay under 1 B a round.
+        // frame; also on the head before this review; source not found yet) stay under 1 B a round.
         assertThat(allocated).as("bytes allocated by 10 000 DaveSession encryptions and decryptions").isLessThan(10_000);
     }
 
