@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.inwardportal.discord.standin.DiscordStandIn;
 import org.inwardportal.discord.standin.EmulatedMember;
 import org.inwardportal.discord.standin.Heard;
@@ -105,11 +106,15 @@ class VoiceLinkTest {
     }
 
     private void await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        await(condition, timeout, () -> "");
+    }
+
+    private void await(BooleanSupplier condition, Duration timeout, Supplier<String> detail) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("condition not met within " + timeout + "; received " + received.size()
-                        + " frames; events " + events);
+                        + " frames; events " + events + detail.get());
             }
             Thread.sleep(10);
         }
@@ -472,7 +477,10 @@ class VoiceLinkTest {
         botUser = fast;
         joinWithAlice();
         standIn.faults().ignoreHeartbeats(true);
-        await(() -> standIn.gatewayResumes(fast.id()) >= 1, Duration.ofSeconds(10)); // JDA: 2 missed ACKs → zombie → resume
+        // JDA: 2 missed ACKs → zombie (about 3 s) → resume; 20 s leaves room for JDA's reconnect back-off (0, 2, 4 s)
+        // should a first attempt fail on a loaded machine (CI once saw no RESUME within 10 s).
+        await(() -> standIn.gatewayResumes(fast.id()) >= 1, Duration.ofSeconds(20),
+                () -> "; gateway identifies " + standIn.gatewayIdentifies(fast.id()) + ", bot " + bot.state());
         standIn.faults().clear();
         assertAudioFlowsWithin(Duration.ofSeconds(5), "after unanswered heartbeats");
         assertThat(bot.state()).isEqualTo(BotState.READY);
