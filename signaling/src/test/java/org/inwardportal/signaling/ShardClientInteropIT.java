@@ -104,12 +104,12 @@ class ShardClientInteropIT {
             OpusCodec decoder = new OpusCodec();
             List<short[]> pcm = new java.util.ArrayList<>();
             for (byte[] f : List.copyOf(fromWorld)) pcm.add(decoder.decode(f));
-            double worldHz = OpusCodec.frequency(OpusCodec.tail(OpusCodec.concat(pcm), 24_000), 48_000);
+            double worldHz = OpusCodec.toneFrequency(OpusCodec.tail(OpusCodec.concat(pcm), 24_000), 48_000);
             // libwebrtc names remote tracks itself (not after a=msid): tell them apart by their tones.
             assertThat(shard.heard()).as("the mix, and the speaker track the relay offered").hasSize(2);
             List<Double> tones = new java.util.ArrayList<>();
             for (List<short[]> track : shard.heard().values()) {
-                tones.add(OpusCodec.frequency(OpusCodec.tail(OpusCodec.concat(List.copyOf(track)), 48_000), 48_000));
+                tones.add(OpusCodec.toneFrequency(OpusCodec.tail(OpusCodec.concat(List.copyOf(track)), 48_000), 48_000));
             }
             tones.sort(Double::compare);
             double discordHz = tones.get(0);

@@ -115,7 +115,7 @@ class BindingAudioTest {
                 assertThat(s.name()).isEqualTo(NAMES[m]);
                 List<Rtp> track = bySsrc.get(ssrcOfTrack.get(s.trackId()));
                 assertThat(track).as("%s's track", NAMES[m]).hasSizeGreaterThan(90);
-                double hz = OpusCodec.frequency(OpusCodec.tail(decode(track), 9600), 48_000);
+                double hz = OpusCodec.toneFrequency(OpusCodec.tail(decode(track), 9600), 48_000);
                 assertThat(hz).as("the tone on %s's track %s", NAMES[m], s.trackId()).isBetween(TONES[m] * 0.95, TONES[m] * 1.05);
                 for (int i = 1; i < track.size(); i++) {
                     assertThat((track.get(i).seq - track.get(i - 1).seq) & 0xffff).as("sequence on %s's track", NAMES[m]).isEqualTo(1);
@@ -208,7 +208,9 @@ class BindingAudioTest {
             double dropped = rig.counter("relay.binding.dropped", "slow", "to_discord");
             assertThat(dropped).as("frames the stalled binding dropped, counted").isGreaterThan(100);
             assertThat(rig.counter("relay.binding.dropped", "fast", "to_discord")).isZero();
-            assertThat(during[1]).as("the other binding's p99 (ms) while its neighbour is stalled").isLessThan(before[1] + 5);
+            // A send path shared with the stalled binding would hold the other binding's frames for the whole 3 s stall
+            // (or drop them); 20 ms of slack keeps a loaded CI machine's scheduling noise out of the verdict.
+            assertThat(during[1]).as("the other binding's p99 (ms) while its neighbour is stalled").isLessThan(before[1] + 20);
             long late = ann.heard().stream().map(h -> new String(h.opus(), StandardCharsets.ISO_8859_1))
                     .filter(p -> p.startsWith("\u00fcworld#") && Integer.parseInt(p.substring(7)) >= 100).count();
             assertThat(late).as("frames from the stall that the stalled binding's listener still got (the oldest are dropped)")

@@ -121,7 +121,7 @@ class BindingInteropIT {
                     OpusCodec decoder = new OpusCodec();
                     List<short[]> pcm = new ArrayList<>();
                     for (Heard h : heard) pcm.add(decoder.decode(h.opus()));
-                    double worldHz = OpusCodec.frequency(OpusCodec.tail(OpusCodec.concat(pcm), 24_000), 48_000);
+                    double worldHz = OpusCodec.toneFrequency(OpusCodec.tail(OpusCodec.concat(pcm), 24_000), 48_000);
                     assertThat(worldHz).as("the world's tone, heard in Discord").isBetween(430.0, 450.0);
                 }
             } finally {

@@ -191,9 +191,10 @@ class VoiceLinkTest {
         Heard firstAfter = second.getFirst();
         long wallSamples = (firstAfter.arrivalNanos() - lastBefore.arrivalNanos()) * 48_000L / 1_000_000_000L;
         long rtpSamples = (firstAfter.timestamp() - lastBefore.timestamp()) & 0xffffffffL;
-        // The timestamp must have followed the wall clock through the gap (within a few frames of jitter), not frozen.
+        // The timestamp must have followed the wall clock through the gap, not frozen (that would be 1 frame for
+        // a second of silence); 10 frames of slack for the arrival times of two packets on a loaded machine.
         assertThat(rtpSamples).as("RTP timestamp advance across a %d ms silence", wallSamples / 48)
-                .isBetween(wallSamples - 3 * 960, wallSamples + 3 * 960);
+                .isBetween(wallSamples - 10 * 960, wallSamples + 10 * 960);
         assertThat((firstAfter.sequence() - lastBefore.sequence()) & 0xffff).as("sequence continues").isEqualTo(1);
 
         long[] gaps = new long[first.size() - 1];
@@ -203,8 +204,10 @@ class VoiceLinkTest {
         System.out.printf("outgoing pacing: %d packets in %.3f s (%.1f/s), gap p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
                 first.size(), seconds, (first.size() - 1) / seconds, gaps[gaps.length / 2] / 1e6,
                 gaps[(int) (gaps.length * 0.99)] / 1e6, gaps[gaps.length - 1] / 1e6);
-        // One packet per 20 ms tick on average (generous bounds: this checks the rate, not the jitter).
-        assertThat((first.size() - 1) / seconds).isBetween(40.0, 60.0);
+        // One packet per 20 ms tick: the median gap, which a scheduling hiccup at the receiver on a loaded machine
+        // does not move (the mean rate did, once); a sender that bursts or falls behind still moves it.
+        assertThat(gaps[gaps.length / 2] / 1e6).as("median gap between packets (ms)").isBetween(17.0, 23.0);
+        assertThat((first.size() - 1) / seconds).as("packets per second").isBetween(30.0, 70.0);
     }
 
     /**
@@ -398,6 +401,35 @@ class VoiceLinkTest {
             source.queue.clear();
         }
         throw new AssertionError("audio did not resume within " + limit + " " + when + "; link " + link.state() + ": " + link.reason());
+    }
+
+    @Test
+    void jdasReceiveThreadWaitsUntimedAndEndsWithItsSocket() throws Exception {
+        joinWithAlice();
+        alice.speak(frames("alice", 0, 5)).get(5, TimeUnit.SECONDS);
+        await(() -> received.size() >= 5, Duration.ofSeconds(5));
+        java.net.DatagramSocket first = link.sender().socket();
+        assertThat(first.getSoTimeout()).as("JDA's 1 s receive timeout, lifted (UntimedReceive)").isZero();
+        assertThat(receivingThreads()).as("JDA's receive thread for this guild").hasSize(1);
+
+        assertThat(standIn.closeVoice(botUser.id(), 4015)).isTrue(); // JDA connects again, on a new socket
+        assertAudioFlowsWithin(Duration.ofSeconds(5), "after voice close 4015");
+        received.clear();
+        alice.speak(frames("alice", 5, 5)).get(5, TimeUnit.SECONDS);
+        await(() -> received.size() >= 5, Duration.ofSeconds(5));
+        java.net.DatagramSocket second = link.sender().socket();
+        assertThat(second).isNotSameAs(first);
+        assertThat(first.isClosed()).isTrue();
+        assertThat(second.getSoTimeout()).isZero();
+        await(() -> receivingThreads().size() == 1, Duration.ofSeconds(5)); // the first socket's thread ended with it
+
+        link.leave();
+        await(() -> receivingThreads().isEmpty(), Duration.ofSeconds(5));
+    }
+
+    private List<Thread> receivingThreads() {
+        String guild = "Guild: " + standIn.world().guildId() + " Receiving Thread";
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().endsWith(guild)).toList();
     }
 
     @Test

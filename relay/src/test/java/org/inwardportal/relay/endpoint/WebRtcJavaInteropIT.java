@@ -84,11 +84,11 @@ class WebRtcJavaInteropIT {
             List<short[]> pcm = new ArrayList<>();
             for (byte[] f : frames) pcm.add(codec.decode(f));
             short[] signal = OpusCodec.tail(OpusCodec.concat(pcm), 48_000 / 2); // skip the start-up half second
-            double hz = OpusCodec.frequency(signal, 48_000);
+            double hz = OpusCodec.toneFrequency(signal, 48_000);
             System.out.printf("libwebrtc -> relay (%s): %d Opus frames, decoded tone %.1f Hz, rms %.3f%n", profile, frames.size(), hz,
-                    OpusCodec.rms(signal));
+                    OpusCodec.level(signal, 48_000));
             assertThat(hz).isBetween(430.0, 450.0);
-            assertThat(OpusCodec.rms(signal)).isGreaterThan(0.1);
+            assertThat(OpusCodec.level(signal, 48_000)).isGreaterThan(0.1);
         }
     }
 
@@ -124,12 +124,12 @@ class WebRtcJavaInteropIT {
             }, 0, 20, TimeUnit.MILLISECONDS);
             Thread.sleep(2500);
             short[] signal = OpusCodec.tail(OpusCodec.concat(List.copyOf(heard)), rate[0]);
-            double hz = OpusCodec.frequency(signal, rate[0]);
+            double hz = OpusCodec.toneFrequency(signal, rate[0]);
             awaitRelayConnected(s);
             assertThat(s.srtpProfile()).isEqualTo(profile);
             System.out.printf("relay -> libwebrtc (%s): %d ms of audio heard, tone %.1f Hz, rms %.3f%n", profile,
-                    (long) signal.length * 1000 / rate[0], hz, OpusCodec.rms(signal));
-            assertThat(OpusCodec.rms(signal)).as("libwebrtc played audio").isGreaterThan(0.1);
+                    (long) signal.length * 1000 / rate[0], hz, OpusCodec.level(signal, rate[0]));
+            assertThat(OpusCodec.level(signal, rate[0])).as("libwebrtc played audio").isGreaterThan(0.1);
             assertThat(hz).isBetween(645.0, 675.0);
         }
     }
@@ -193,8 +193,8 @@ class WebRtcJavaInteropIT {
             Thread.sleep(2500);
             var heard = shard.audioByTrack();
             assertThat(heard).containsKeys("speaker-alice", "speaker-bob");
-            double hzAlice = OpusCodec.frequency(OpusCodec.tail(OpusCodec.concat(List.copyOf(heard.get("speaker-alice"))), 48_000), 48_000);
-            double hzBob = OpusCodec.frequency(OpusCodec.tail(OpusCodec.concat(List.copyOf(heard.get("speaker-bob"))), 48_000), 48_000);
+            double hzAlice = OpusCodec.toneFrequency(OpusCodec.tail(OpusCodec.concat(List.copyOf(heard.get("speaker-alice"))), 48_000), 48_000);
+            double hzBob = OpusCodec.toneFrequency(OpusCodec.tail(OpusCodec.concat(List.copyOf(heard.get("speaker-bob"))), 48_000), 48_000);
             System.out.printf("relay -> libwebrtc, one track per speaker: speaker-alice %.1f Hz, speaker-bob %.1f Hz%n", hzAlice, hzBob);
             assertThat(hzAlice).isBetween(390.0, 410.0);
             assertThat(hzBob).isBetween(780.0, 820.0);

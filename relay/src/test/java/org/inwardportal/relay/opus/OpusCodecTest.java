@@ -117,4 +117,19 @@ class OpusCodecTest {
         }
         assertThatThrownBy(() -> new OpusDecoder(3)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("opus_decoder_create");
     }
+
+    @Test
+    void the_test_tone_meters_read_through_gaps_and_still_tell_tones_apart() {
+        short[] gapped = OpusCodec.tone(440, 0, 48_000, 0.5);
+        for (int at = 0; at + 3100 < gapped.length; at += 7717) Arrays.fill(gapped, at, at + 3100, (short) 0); // 40 % silence
+        // all crossings over the whole second read 0.6 x 440; the sounding windows read the tone
+        assertThat(OpusCodec.frequency(gapped, 48_000)).isLessThan(300.0);
+        assertThat(OpusCodec.toneFrequency(gapped, 48_000)).isBetween(438.0, 442.0);
+        assertThat(OpusCodec.level(gapped, 48_000)).isBetween(0.33, 0.37);
+        assertThat(OpusCodec.rms(gapped)).isLessThan(0.3);
+        assertThat(OpusCodec.toneFrequency(OpusCodec.tone(660, 0, 48_000, 0.5), 48_000)).isBetween(658.0, 662.0);
+        assertThat(OpusCodec.toneFrequency(OpusCodec.tone(427, 0, 48_000, 0.5), 48_000)).isBetween(425.0, 429.0);
+        assertThat(OpusCodec.toneFrequency(new short[48_000], 48_000)).isZero();
+        assertThat(OpusCodec.level(new short[48_000], 48_000)).isZero();
+    }
 }

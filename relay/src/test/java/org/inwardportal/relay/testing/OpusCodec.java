@@ -63,9 +63,53 @@ public final class OpusCodec {
         return crossings / 2.0 / ((double) pcm.length / rate);
     }
 
+    /**
+     * The frequency between 100 and 2000 Hz with the most power (Goertzel, 1 Hz steps): a test tone's pitch.
+     * Unlike zero crossings it is not pulled down by gaps (a late pusher on a loaded machine, concealment
+     * fading out), which only widen the peak; a wrong tone still reads wrong. 0 for silence.
+     */
+    public static double toneFrequency(short[] pcm, int rate) {
+        double best = 0;
+        double bestPower = 0;
+        for (int hz = 100; hz <= 2000; hz++) {
+            double p = power(pcm, hz, rate);
+            if (p > bestPower) {
+                bestPower = p;
+                best = hz;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * RMS level (0..1) of the louder half of a signal's 10 ms windows: what a listener hears of audio
+     * that plays, not counting gaps of the test's own making. 0 for silence.
+     */
+    public static double level(short[] pcm, int rate) {
+        int window = Math.min(rate / 100, pcm.length);
+        int windows = window == 0 ? 0 : pcm.length / window;
+        if (windows == 0) return 0;
+        double[] levels = new double[windows];
+        for (int w = 0; w < windows; w++) levels[w] = rms(pcm, w * window, window);
+        Arrays.sort(levels);
+        double sum = 0;
+        for (int w = windows / 2; w < windows; w++) sum += levels[w] * levels[w];
+        return Math.sqrt(sum / (windows - windows / 2));
+    }
+
+    private static double rms(short[] pcm, int from, int count) {
+        double sum = 0;
+        for (int i = from; i < from + count; i++) sum += (double) pcm[i] * pcm[i];
+        return Math.sqrt(sum / Math.max(1, count)) / 32768.0;
+    }
+
     /** Power of {@code hz} in a signal (Goertzel), normalised by its length. */
     public static double power(short[] pcm, double hz) {
-        double k = 2 * Math.cos(2 * Math.PI * hz / RATE);
+        return power(pcm, hz, RATE);
+    }
+
+    private static double power(short[] pcm, double hz, int rate) {
+        double k = 2 * Math.cos(2 * Math.PI * hz / rate);
         double s1 = 0;
         double s2 = 0;
         for (short x : pcm) {
@@ -78,9 +122,7 @@ public final class OpusCodec {
 
     /** RMS level (0..1) of a signal. */
     public static double rms(short[] pcm) {
-        double sum = 0;
-        for (short s : pcm) sum += (double) s * s;
-        return Math.sqrt(sum / Math.max(1, pcm.length)) / 32768.0;
+        return rms(pcm, 0, pcm.length);
     }
 
     public static short[] concat(java.util.List<short[]> parts) {
