@@ -1,6 +1,5 @@
 package org.inwardportal.discord.voice;
 
-import java.net.DatagramSocket;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,7 +20,6 @@ final class OpusSendHandler implements AudioSendHandler {
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
     private volatile OpusFrameSource source;
     private volatile Thread sendThread;
-    private volatile DatagramSocket socket;
     // the send thread's own state
     private ByteBuffer pending;
     private int silenceLeft;
@@ -50,15 +48,6 @@ final class OpusSendHandler implements AudioSendHandler {
 
     void sendThread(Thread t) {
         sendThread = t;
-    }
-
-    /** The voice connection's UDP socket (JDA's receive thread reads it too); set by the send system. */
-    void socket(DatagramSocket s) {
-        socket = s;
-    }
-
-    DatagramSocket socket() {
-        return socket;
     }
 
     boolean takeWake() {

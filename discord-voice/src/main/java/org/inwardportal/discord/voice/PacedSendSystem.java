@@ -78,7 +78,6 @@ final class PacedSendSystem implements IAudioSendSystem {
         thread.setDaemon(true);
         thread.setPriority((Thread.NORM_PRIORITY + Thread.MAX_PRIORITY) / 2);
         handler.sendThread(thread);
-        handler.socket(provider.getUdpSocket());
         thread.start();
     }
 

@@ -311,8 +311,6 @@ public final class VoiceLink {
     }
 
     private final class Receiver implements AudioReceiveHandler {
-        private final UntimedReceive untimed = new UntimedReceive();
-
         @Override
         public boolean canReceiveEncoded() {
             return true;
@@ -320,7 +318,6 @@ public final class VoiceLink {
 
         @Override
         public void handleEncodedAudio(OpusPacket packet) {
-            untimed.apply(sender.socket()); // on JDA's receive thread, after it set its timeout
             long now = System.nanoTime();
             SpeakerState s = speakers.computeIfAbsent(packet.getUserId(), id -> new SpeakerState(speakerFor(id)));
             s.lastPacketNanos = now;

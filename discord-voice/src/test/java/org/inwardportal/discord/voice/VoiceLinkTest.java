@@ -404,35 +404,6 @@ class VoiceLinkTest {
     }
 
     @Test
-    void jdasReceiveThreadWaitsUntimedAndEndsWithItsSocket() throws Exception {
-        joinWithAlice();
-        alice.speak(frames("alice", 0, 5)).get(5, TimeUnit.SECONDS);
-        await(() -> received.size() >= 5, Duration.ofSeconds(5));
-        java.net.DatagramSocket first = link.sender().socket();
-        assertThat(first.getSoTimeout()).as("JDA's 1 s receive timeout, lifted (UntimedReceive)").isZero();
-        assertThat(receivingThreads()).as("JDA's receive thread for this guild").hasSize(1);
-
-        assertThat(standIn.closeVoice(botUser.id(), 4015)).isTrue(); // JDA connects again, on a new socket
-        assertAudioFlowsWithin(Duration.ofSeconds(5), "after voice close 4015");
-        received.clear();
-        alice.speak(frames("alice", 5, 5)).get(5, TimeUnit.SECONDS);
-        await(() -> received.size() >= 5, Duration.ofSeconds(5));
-        java.net.DatagramSocket second = link.sender().socket();
-        assertThat(second).isNotSameAs(first);
-        assertThat(first.isClosed()).isTrue();
-        assertThat(second.getSoTimeout()).isZero();
-        await(() -> receivingThreads().size() == 1, Duration.ofSeconds(5)); // the first socket's thread ended with it
-
-        link.leave();
-        await(() -> receivingThreads().isEmpty(), Duration.ofSeconds(5));
-    }
-
-    private List<Thread> receivingThreads() {
-        String guild = "Guild: " + standIn.world().guildId() + " Receiving Thread";
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().endsWith(guild)).toList();
-    }
-
-    @Test
     void moveToAnotherChannelThenLeave() throws Exception {
         joinWithAlice();
         bob.joinVoice(standIn.world().channel("Lobby"));
