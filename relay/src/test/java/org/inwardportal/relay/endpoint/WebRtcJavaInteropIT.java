@@ -85,7 +85,7 @@ class WebRtcJavaInteropIT {
             for (byte[] f : frames) pcm.add(codec.decode(f));
             short[] signal = OpusCodec.tail(OpusCodec.concat(pcm), 48_000 / 2); // skip the start-up half second
             double hz = OpusCodec.toneFrequency(signal, 48_000);
-            System.out.printf("libwebrtc -> relay (%s): %d Opus frames, decoded tone %.1f Hz, rms %.3f%n", profile, frames.size(), hz,
+            System.out.printf("libwebrtc -> relay (%s): %d Opus frames, decoded tone %.1f Hz, level %.3f%n", profile, frames.size(), hz,
                     OpusCodec.level(signal, 48_000));
             assertThat(hz).isBetween(430.0, 450.0);
             assertThat(OpusCodec.level(signal, 48_000)).isGreaterThan(0.1);
@@ -127,7 +127,7 @@ class WebRtcJavaInteropIT {
             double hz = OpusCodec.toneFrequency(signal, rate[0]);
             awaitRelayConnected(s);
             assertThat(s.srtpProfile()).isEqualTo(profile);
-            System.out.printf("relay -> libwebrtc (%s): %d ms of audio heard, tone %.1f Hz, rms %.3f%n", profile,
+            System.out.printf("relay -> libwebrtc (%s): %d ms of audio heard, tone %.1f Hz, level %.3f%n", profile,
                     (long) signal.length * 1000 / rate[0], hz, OpusCodec.level(signal, rate[0]));
             assertThat(OpusCodec.level(signal, rate[0])).as("libwebrtc played audio").isGreaterThan(0.1);
             assertThat(hz).isBetween(645.0, 675.0);
