@@ -3,6 +3,7 @@ package org.inwardportal.relay.peer;
 import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.PeerConnectionObserver;
+import dev.onvoid.webrtc.PortAllocatorConfig;
 import dev.onvoid.webrtc.RTCConfiguration;
 import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCIceGatheringState;
@@ -38,7 +39,8 @@ import java.util.concurrent.TimeUnit;
  * remote track sinks never fire; it must not record while audio is pushed into a custom source or
  * libwebrtc aborts the JVM (audio_send_stream.cc), and its recording starts with the send stream,
  * so {@link #stopRecording()} is called once connected and after each negotiation. A send-only
- * peer can use the dummy audio layer instead. libwebrtc ignores loopback candidates.
+ * peer can use the dummy audio layer instead. It gathers on the any-address socket
+ * ({@link #anyAddress}), so it reaches a relay on 127.0.0.1 too.
  */
 public final class LibWebRtcPeer implements AutoCloseable {
     private final AudioDeviceModuleBase adm;
@@ -97,7 +99,7 @@ public final class LibWebRtcPeer implements AutoCloseable {
         this.adm = adm;
         this.factory = factory;
         this.host = host;
-        this.pc = factory.createPeerConnection(new RTCConfiguration(), new PeerConnectionObserver() {
+        this.pc = factory.createPeerConnection(anyAddress(), new PeerConnectionObserver() {
             @Override
             public void onIceCandidate(RTCIceCandidate candidate) {
             }
@@ -140,6 +142,19 @@ public final class LibWebRtcPeer implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /**
+     * Gather on one socket bound to the any-address instead of one per enumerated adapter:
+     * adapter enumeration skips loopback, so a relay on 127.0.0.1 was unreachable; with the
+     * any-address the kernel picks the source address by route (loopback for 127.0.0.1). Browsers
+     * do the same in their default-route-only mode. The offer then carries at most the default
+     * route's address, which the ICE-lite relay does not need: it learns the peer from its checks.
+     */
+    static RTCConfiguration anyAddress() {
+        RTCConfiguration rtc = new RTCConfiguration();
+        rtc.portAllocatorConfig = new PortAllocatorConfig(0, 0, PortAllocatorConfig.PORTALLOCATOR_DISABLE_ADAPTER_ENUMERATION);
+        return rtc;
     }
 
     /**
