@@ -22,9 +22,10 @@ import org.inwardportal.relay.peer.LibWebRtcPeer;
 /**
  * The reference shard: a client of the relay's signaling protocol v1 with a real libwebrtc peer
  * ({@link LibWebRtcPeer}) for media. It connects, says hello with its token, offers a world audio
- * track (a tone, pushed every 10 ms) and optionally video (a test pattern), answers the relay's
- * offers (per-speaker tracks), records what it hears per track, and reports {@code room.state}.
- * Used by tests, and meant for local mode and the load harness.
+ * track (PCM pushed every 10 ms: a tone or any {@link AudioFeed}) and optionally video (a test
+ * pattern), answers the relay's offers (per-speaker tracks), records or hands on what it hears per
+ * track, reports {@code room.state} and chats. Used by tests, and by local mode's demo world (in a
+ * JVM of its own, as libwebrtc can abort the process it runs in).
  */
 public final class ShardClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,15 +41,15 @@ public final class ShardClient implements AutoCloseable {
     });
     private final StringBuilder partial = new StringBuilder();
     private volatile boolean pushing;
-    private volatile java.util.concurrent.ScheduledFuture<?> tone;
+    private volatile java.util.concurrent.ScheduledFuture<?> audio;
     // After a renegotiation libwebrtc may start its own recording again on a worker thread, a few ms
     // later; pushing while it records aborts the JVM (audio_send_stream race check, seen in CI). So
-    // the tone pauses briefly after each answer and stops the recording before every push for a while.
+    // the audio pauses briefly after each answer and stops the recording before every push for a while.
     private static final long QUIET_NANOS = 200_000_000L, GUARD_NANOS = 1_000_000_000L;
     private volatile long quietUntilNanos = System.nanoTime();
 
-    private ShardClient(URI signaling, boolean video) throws Exception {
-        peer = LibWebRtcPeer.shard(video);
+    private ShardClient(URI signaling, boolean video, LibWebRtcPeer.TrackAudio heard) throws Exception {
+        peer = LibWebRtcPeer.shard(video, heard);
         ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(signaling, new WebSocket.Listener() {
             @Override
             public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
@@ -82,7 +83,16 @@ public final class ShardClient implements AutoCloseable {
 
     /** As {@link #connect(URI, String, String, Duration)}, with a video track when {@code video} (see {@link #playTestPattern}). */
     public static ShardClient connect(URI signaling, String shard, String token, boolean video, Duration timeout) throws Exception {
-        ShardClient c = new ShardClient(signaling, video);
+        return connect(signaling, shard, token, video, null, timeout);
+    }
+
+    /**
+     * As {@link #connect(URI, String, String, boolean, Duration)}, the remote audio handed to
+     * {@code heard} as it plays instead of recorded for {@link #heard()} (null: recorded).
+     */
+    public static ShardClient connect(URI signaling, String shard, String token, boolean video, LibWebRtcPeer.TrackAudio heard,
+                                      Duration timeout) throws Exception {
+        ShardClient c = new ShardClient(signaling, video, heard);
         try {
             c.send(JSON.createObjectNode().put("type", "hello").put("v", 1).put("role", "shard").put("shard", shard).put("token", token));
             JsonNode welcome = c.expect("welcome", timeout);
@@ -111,28 +121,43 @@ public final class ShardClient implements AutoCloseable {
         }
     }
 
+    /** The world's audio, asked for 10 ms at a time (480 samples, 48 kHz mono). */
+    @FunctionalInterface
+    public interface AudioFeed {
+        /** Fills {@code pcm} with the next 10 ms and returns true, or returns false for 10 ms of quiet (nothing is sent). */
+        boolean next(short[] pcm);
+    }
+
     /** Starts the world's audio: a tone of {@code hz}, 10 ms at a time, 48 kHz mono. */
     public void playTone(double hz, double amplitude) {
+        long[] sample = {0};
+        play(pcm -> {
+            for (int i = 0; i < 480; i++) pcm[i] = (short) (amplitude * 32767 * Math.sin(2 * Math.PI * hz * (sample[0] + i) / 48_000));
+            sample[0] += 480;
+            return true;
+        });
+    }
+
+    /** Starts the world's audio: every 10 ms the feed's next 10 ms is pushed into libwebrtc, which encodes it. */
+    public void play(AudioFeed feed) {
         if (pushing) return;
         pushing = true;
         peer.stopRecording();
-        long[] sample = {0};
-        tone = clock.scheduleAtFixedRate(() -> {
-            short[] s = new short[480];
-            for (int i = 0; i < 480; i++) s[i] = (short) (amplitude * 32767 * Math.sin(2 * Math.PI * hz * (sample[0] + i) / 48_000));
-            sample[0] += 480;
+        short[] pcm = new short[480];
+        audio = clock.scheduleAtFixedRate(() -> {
+            if (!feed.next(pcm)) return;
             long now = System.nanoTime();
             if (now < quietUntilNanos) return;
             if (now < quietUntilNanos + GUARD_NANOS) peer.stopRecording();
-            peer.pushAudio(s);
+            peer.pushAudio(pcm);
         }, 0, 10, TimeUnit.MILLISECONDS);
     }
 
-    /** Stops the world's audio: nothing more is pushed, so libwebrtc sends no audio. */
+    /** Stops the world's audio ({@link #playTone} or {@link #play}): nothing more is pushed, so libwebrtc sends no audio. */
     public void stopTone() {
-        var t = tone;
+        var t = audio;
         if (t != null) t.cancel(false);
-        tone = null;
+        audio = null;
         pushing = false;
     }
 
@@ -141,6 +166,23 @@ public final class ShardClient implements AutoCloseable {
         if (!peer.hasVideo()) throw new IllegalStateException("connected without video");
         int[] n = {0};
         clock.scheduleAtFixedRate(() -> peer.pushVideoFrame(n[0]++), 0, 33, TimeUnit.MILLISECONDS);
+    }
+
+    /** A player's line of world chat. */
+    public void chat(String playerId, String name, String text) {
+        ObjectNode m = JSON.createObjectNode().put("type", "chat").put("text", text);
+        m.putObject("from").put("id", playerId).put("name", name);
+        send(m);
+    }
+
+    /** False once the signaling connection was closed (by the relay or a broken network). */
+    public boolean open() {
+        return !ws.isInputClosed() && !ws.isOutputClosed();
+    }
+
+    /** The media connection's state, as libwebrtc last reported it. */
+    public dev.onvoid.webrtc.RTCPeerConnectionState mediaState() {
+        return peer.state();
     }
 
     /** Reports the world's state ({@code room.state}). */
