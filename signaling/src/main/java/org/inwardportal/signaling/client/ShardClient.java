@@ -216,7 +216,9 @@ public final class ShardClient implements AutoCloseable {
         }
     }
 
-    private void send(ObjectNode m) {
+    // synchronized: the JDK's WebSocket refuses a send while another is pending, and answers to the
+    // relay's offers go out from the media thread while the caller may be reporting room.state
+    private synchronized void send(ObjectNode m) {
         ws.sendText(m.toString(), true).join();
     }
 
