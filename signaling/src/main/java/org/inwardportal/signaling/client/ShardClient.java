@@ -1,19 +1,12 @@
 package org.inwardportal.signaling.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -27,19 +20,14 @@ import org.inwardportal.relay.peer.LibWebRtcPeer;
  * track, reports {@code room.state} and chats. Used by tests, and by local mode's demo world (in a
  * JVM of its own, as libwebrtc can abort the process it runs in).
  */
-public final class ShardClient implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
+public final class ShardClient extends ShardSignaling {
     private final LibWebRtcPeer peer;
-    private final WebSocket ws;
-    private final BlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
     private final List<Consumer<JsonNode>> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "shard-media");
         t.setDaemon(true);
         return t;
     });
-    private final StringBuilder partial = new StringBuilder();
     private volatile boolean pushing;
     private volatile java.util.concurrent.ScheduledFuture<?> audio;
     // After a renegotiation libwebrtc may start its own recording again on a worker thread, a few ms
@@ -50,30 +38,19 @@ public final class ShardClient implements AutoCloseable {
 
     private ShardClient(URI signaling, boolean video, LibWebRtcPeer.TrackAudio heard) throws Exception {
         peer = LibWebRtcPeer.shard(video, heard);
-        ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(signaling, new WebSocket.Listener() {
-            @Override
-            public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                partial.append(data);
-                if (last) {
-                    try {
-                        JsonNode m = JSON.readTree(partial.toString());
-                        if ("offer".equals(m.path("type").asText())) {
-                            // On the media thread, so no audio is pushed while a negotiation has
-                            // libwebrtc's recording running again (the two feeding one stream abort the JVM).
-                            clock.execute(() -> answerRelayOffer(m.path("sdp").asText()));
-                        } else {
-                            inbox.add(m);
-                            listeners.forEach(l -> l.accept(m));
-                        }
-                    } catch (Exception ignored) {
-                        // not JSON: nothing the relay sends
-                    }
-                    partial.setLength(0);
-                }
-                w.request(1);
-                return null;
-            }
-        }).get(10, TimeUnit.SECONDS);
+        openSignaling(signaling);
+    }
+
+    @Override
+    void onOffer(String sdp) {
+        // On the media thread, so no audio is pushed while a negotiation has
+        // libwebrtc's recording running again (the two feeding one stream abort the JVM).
+        clock.execute(() -> answerRelayOffer(sdp));
+    }
+
+    @Override
+    void onRelayMessage(JsonNode m) {
+        listeners.forEach(l -> l.accept(m));
     }
 
     /** Connects, authenticates, offers and waits until media is connected. */
@@ -94,13 +71,9 @@ public final class ShardClient implements AutoCloseable {
                                       Duration timeout) throws Exception {
         ShardClient c = new ShardClient(signaling, video, heard);
         try {
-            c.send(JSON.createObjectNode().put("type", "hello").put("v", 1).put("role", "shard").put("shard", shard).put("token", token));
-            JsonNode welcome = c.expect("welcome", timeout);
-            if (!"welcome".equals(welcome.path("type").asText())) throw new IllegalStateException("relay said " + welcome);
+            c.hello(shard, token, timeout);
             c.send(JSON.createObjectNode().put("type", "offer").put("sdp", c.peer.offer()));
-            JsonNode answer = c.expect("answer", timeout);
-            if (!"answer".equals(answer.path("type").asText())) throw new IllegalStateException("relay said " + answer);
-            c.peer.answer(answer.path("sdp").asText());
+            c.peer.answer(c.expect("answer", timeout).path("sdp").asText());
             c.peer.awaitConnected(timeout);
             c.peer.stopRecording();
             return c;
@@ -117,7 +90,7 @@ public final class ShardClient implements AutoCloseable {
             quietUntilNanos = System.nanoTime() + QUIET_NANOS;
             send(JSON.createObjectNode().put("type", "answer").put("sdp", answer));
         } catch (Exception e) {
-            inbox.add(JSON.createObjectNode().put("type", "client-error").put("message", String.valueOf(e.getMessage())));
+            received(JSON.createObjectNode().put("type", "client-error").put("message", String.valueOf(e.getMessage())));
         }
     }
 
@@ -168,29 +141,9 @@ public final class ShardClient implements AutoCloseable {
         clock.scheduleAtFixedRate(() -> peer.pushVideoFrame(n[0]++), 0, 33, TimeUnit.MILLISECONDS);
     }
 
-    /** A player's line of world chat. */
-    public void chat(String playerId, String name, String text) {
-        ObjectNode m = JSON.createObjectNode().put("type", "chat").put("text", text);
-        m.putObject("from").put("id", playerId).put("name", name);
-        send(m);
-    }
-
-    /** False once the signaling connection was closed (by the relay or a broken network). */
-    public boolean open() {
-        return !ws.isInputClosed() && !ws.isOutputClosed();
-    }
-
     /** The media connection's state, as libwebrtc last reported it. */
     public dev.onvoid.webrtc.RTCPeerConnectionState mediaState() {
         return peer.state();
-    }
-
-    /** Reports the world's state ({@code room.state}). */
-    public void roomState(String world, Map<String, String> playersById) {
-        ObjectNode m = JSON.createObjectNode().put("type", "room.state").put("world", world);
-        var players = m.putArray("players");
-        playersById.forEach((id, name) -> players.addObject().put("id", id).put("name", name));
-        send(m);
     }
 
     /**
@@ -207,30 +160,10 @@ public final class ShardClient implements AutoCloseable {
         listeners.add(listener);
     }
 
-    private JsonNode expect(String type, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            JsonNode m = inbox.poll(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
-            if (m == null) throw new IllegalStateException("no " + type + " from the relay within " + timeout);
-            if (type.equals(m.path("type").asText()) || "error".equals(m.path("type").asText())) return m;
-        }
-    }
-
-    // synchronized: the JDK's WebSocket refuses a send while another is pending, and answers to the
-    // relay's offers go out from the media thread while the caller may be reporting room.state
-    private synchronized void send(ObjectNode m) {
-        ws.sendText(m.toString(), true).join();
-    }
-
     @Override
     public void close() {
         clock.shutdownNow();
-        try {
-            send(JSON.createObjectNode().put("type", "bye"));
-        } catch (RuntimeException ignored) {
-            // already closed
-        }
-        ws.abort();
+        closeSignaling();
         peer.close();
     }
 }
