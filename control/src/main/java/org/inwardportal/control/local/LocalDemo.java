@@ -59,7 +59,7 @@ public final class LocalDemo implements Component {
     private volatile Binding binding;
     private volatile StatusLine status;
     private volatile Health health = Health.starting();
-    private long heardBefore; // the demo thread's
+    private long heardBefore, worldHeardBefore; // the demo thread's
 
     /** Milliseconds of Discord voice the world (the reference shard) played: the members' voices that reached it. */
     public long worldHeardMs() {
@@ -175,9 +175,11 @@ public final class LocalDemo implements Component {
             long heardByMembers = heard - heardBefore;
             heardBefore = heard;
             String voice = relay.bindings().liveOf(b.id()).map(l -> l.link().state().name().toLowerCase(java.util.Locale.ROOT)).orElse("closed");
-            log.info("demo · voice {} · shard {} · speaking: {} · {} · members heard {} frames",
+            long worldHeard = sh.heardMs();
+            log.info("demo · voice {} · shard {} · speaking: {} · {} · members heard {} frames · world heard {} s of voice",
                     voice, sh.connected() ? "connected" : "connecting", who.isEmpty() ? "nobody" : String.join(", ", who),
-                    status.of(b.id()), heardByMembers);
+                    status.of(b.id()), heardByMembers, String.format(java.util.Locale.ROOT, "%.1f", (worldHeard - worldHeardBefore) / 1000.0));
+            worldHeardBefore = worldHeard;
         } catch (RuntimeException e) {
             log.warn("demo status line failed: {}", e.toString());
         }

@@ -43,7 +43,7 @@ final class SyntheticShard implements AutoCloseable {
     private volatile Process child;
     private volatile boolean closed, connected, playing;
     private volatile long sentMs, heardMs, sentBefore, heardBefore, heardFrom;
-    private volatile int voices, starts;
+    private volatile int starts;
 
     SyntheticShard(URI signaling, String token) {
         this.signaling = signaling;
@@ -71,11 +71,6 @@ final class SyntheticShard implements AutoCloseable {
     /** Milliseconds of Discord voice the world played (non-silent 10 ms chunks, summed over tracks), over every child so far. */
     long heardMs() {
         return heardBefore + heardMs;
-    }
-
-    /** Discord voices (tracks) heard in the child's last half second. */
-    int voices() {
-        return voices;
     }
 
     /** How many world processes were started. */
@@ -156,7 +151,6 @@ final class SyntheticShard implements AutoCloseable {
                     playing = m.path("playing").asBoolean();
                     sentMs = m.path("sentMs").asLong();
                     heardMs = m.path("heardMs").asLong();
-                    voices = m.path("voices").asInt();
                 }
                 case "lost" -> {
                     return m.path("reason").asText();

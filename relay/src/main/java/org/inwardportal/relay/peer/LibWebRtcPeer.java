@@ -162,12 +162,7 @@ public final class LibWebRtcPeer implements AutoCloseable {
                     });
                 } else if (transceiver.getReceiver().getTrack() instanceof AudioTrack t) {
                     String trackId = t.getId();
-                    TrackAudio to = trackAudio;
-                    if (to == null) { // recorded for the tests that read audioByTrack()
-                        java.util.List<short[]> mine = perTrack.computeIfAbsent(trackId, k -> new java.util.concurrent.CopyOnWriteArrayList<>());
-                        to = (id, mono) -> mine.add(mono);
-                    }
-                    TrackAudio heard = to;
+                    TrackAudio heard = trackAudio != null ? trackAudio : recordedAs(trackId);
                     t.addSink((data, bits, rate, channels, frames) -> {
                         short[] mono = new short[frames];
                         for (int i = 0; i < frames; i++) mono[i] = (short) ((data[2 * i * channels] & 0xff) | (data[2 * i * channels + 1] << 8));
@@ -338,6 +333,12 @@ public final class LibWebRtcPeer implements AutoCloseable {
         set(true, d);
         gathered.get(15, TimeUnit.SECONDS);
         return pc.getLocalDescription().sdp;
+    }
+
+    /** Keeps a remote track's audio for {@link #audioByTrack} (the tests read it). */
+    private TrackAudio recordedAs(String trackId) {
+        java.util.List<short[]> mine = perTrack.computeIfAbsent(trackId, k -> new java.util.concurrent.CopyOnWriteArrayList<>());
+        return (id, mono) -> mine.add(mono);
     }
 
     /** Mono PCM received so far per remote track id (48 kHz as the headless module plays it). */
