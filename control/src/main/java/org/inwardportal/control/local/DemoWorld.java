@@ -20,7 +20,7 @@ import sun.misc.Signal;
  * The local demo's world, in a JVM of its own ({@link SyntheticShard} starts it): the reference
  * shard ({@link ShardClient} on libwebrtc) connected to the relay as {@link SyntheticShard#SHARD}. It
  * plays the melody 4 s on, 2 s quiet (PCM pushed 10 ms at a time; libwebrtc encodes it), sends a
- * moving test pattern, reports its players, chats every 40 s and counts the Discord voices it hears.
+ * moving test pattern, reports its players, chats every 40 s and measures the Discord voice it hears.
  * <p>
  * {@code DemoWorld SIGNALING_URI}; standard input: the shard's token on the first line, and its end
  * (the relay stopped or died) ends this JVM. Standard output: {@link LibWebRtcJvm} protocol lines,
@@ -35,7 +35,7 @@ final class DemoWorld {
     private static final List<String> LINES = List.of("hello from the local world!", "anyone hear the music?", "brb, fetching a snack");
     private static final double VOICE_RMS = 0.01; // quieter 10 ms chunks are libwebrtc's silence or fading concealment
 
-    private static final AtomicLong HEARD_MS = new AtomicLong(), SENT_MS = new AtomicLong(), TICKS = new AtomicLong();
+    private static final AtomicLong HEARD_MS = new AtomicLong(), TICKS = new AtomicLong();
     private static volatile boolean playing;
     private static PrintStream out;
 
@@ -86,7 +86,6 @@ final class DemoWorld {
             playing = phase < PLAY;
             if (!playing) return false;
             System.arraycopy(melody, phase * 480, pcm, 0, 480);
-            SENT_MS.addAndGet(10);
             return true;
         });
         client.playTestPattern();
@@ -104,7 +103,7 @@ final class DemoWorld {
             disconnected = media == RTCPeerConnectionState.DISCONNECTED ? disconnected + 1 : 0;
             if (disconnected > 20) lost("media disconnected for 10 s");
             if (half % 80 == 40) client.chat("p-1", "Vee", LINES.get((int) (half / 80 % LINES.size())));
-            send(message("status").put("playing", playing).put("sentMs", SENT_MS.get()).put("heardMs", HEARD_MS.get()));
+            send(message("status").put("playing", playing).put("heardMs", HEARD_MS.get()));
         }
     }
 

@@ -42,7 +42,8 @@ final class SyntheticShard implements AutoCloseable {
     private final Deque<String> chatter = new ArrayDeque<>(); // the child's last lines of other output
     private volatile Process child;
     private volatile boolean closed, connected, playing;
-    private volatile long sentMs, heardMs, sentBefore, heardBefore, heardFrom;
+    private long heardMs, heardBefore; // guarded by this: a child's count, and its predecessors'
+    private volatile long heardFrom;
     private volatile int starts;
 
     SyntheticShard(URI signaling, String token) {
@@ -63,13 +64,8 @@ final class SyntheticShard implements AutoCloseable {
         return connected && playing;
     }
 
-    /** Milliseconds of melody pushed into libwebrtc, over every child so far. */
-    long sentMs() {
-        return sentBefore + sentMs;
-    }
-
     /** Milliseconds of Discord voice the world played (non-silent 10 ms chunks, summed over tracks), over every child so far. */
-    long heardMs() {
+    synchronized long heardMs() {
         return heardBefore + heardMs;
     }
 
@@ -96,9 +92,10 @@ final class SyntheticShard implements AutoCloseable {
             }
             connected = false;
             playing = false;
-            sentBefore += sentMs;
-            heardBefore += heardMs;
-            sentMs = heardMs = 0;
+            synchronized (this) {
+                heardBefore += heardMs;
+                heardMs = 0;
+            }
             if (closed) return;
             if (System.nanoTime() - began > STEADY_NANOS) retryMs = FIRST_RETRY_MS;
             log.warn("demo: the world's shard process {}; starting it again in {} s", why, retryMs / 1000);
@@ -149,8 +146,9 @@ final class SyntheticShard implements AutoCloseable {
                 }
                 case "status" -> {
                     playing = m.path("playing").asBoolean();
-                    sentMs = m.path("sentMs").asLong();
-                    heardMs = m.path("heardMs").asLong();
+                    synchronized (this) {
+                        heardMs = m.path("heardMs").asLong();
+                    }
                 }
                 case "lost" -> {
                     return m.path("reason").asText();
