@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes the local demo's video: 4 s of ffmpeg's testsrc2 (a moving pattern with a clock), VP8 in
+# Makes the load harness's VP8 test pattern (TestPattern): 4 s of ffmpeg's testsrc2 (a moving pattern with a clock), VP8 in
 # an IVF file, a keyframe every second, 320x180 at 15 fps, ~250 kbit/s. Run once by hand (needs
 # the Debian package ffmpeg); the result is committed, so builds and CI need no ffmpeg.
 set -euo pipefail

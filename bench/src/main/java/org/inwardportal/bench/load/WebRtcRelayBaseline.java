@@ -2,8 +2,6 @@ package org.inwardportal.bench.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -17,13 +15,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.inwardportal.relay.peer.LibWebRtcJvm;
 import org.inwardportal.relay.peer.LibWebRtcPeer;
 
 /**
  * The transcoding baseline's relay: N bindings as a relay built on webrtc-java/libwebrtc would run
  * them ({@link BaselineBinding}), one peer connection per binding on one shared factory, against
- * {@link WebRtcShardPeers} in a child process. Run inside a private network namespace (libwebrtc
- * ignores loopback; {@link LibWebRtcBaseline} launches it through scripts/lib/netns/bin/java); the
+ * {@link WebRtcShardPeers} in a child process. Run inside a private network namespace (two
+ * libwebrtc sides gather on adapters, which skip loopback; {@link LibWebRtcBaseline} launches it
+ * through scripts/lib/netns/bin/java); the
  * child inherits the namespace. After a warm-up it measures this process's CPU for the window, and
  * per thread from /proc (libwebrtc's native threads included), and writes JSON to the given file.
  * <p>
@@ -45,24 +45,20 @@ public final class WebRtcRelayBaseline {
         Path out = Path.of(args[4]);
         ObjectNode r = LoadRun.JSON.createObjectNode();
         r.put("bindings", n).put("members", members).put("seconds", seconds);
-        Process shards = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "--enable-native-access=ALL-UNNAMED",
-                "-XX:+UseZGC", "-cp", System.getProperty("java.class.path"), WebRtcShardPeers.class.getName())
+        Process shards = new ProcessBuilder(LibWebRtcJvm.command(LibWebRtcJvm.thisJava(), List.of("-XX:+UseZGC"),
+                System.getProperty("java.class.path"), WebRtcShardPeers.class.getName(), List.of()))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         var toShards = new PrintStream(shards.getOutputStream(), true, StandardCharsets.UTF_8);
         var fromShards = new java.util.concurrent.LinkedBlockingQueue<JsonNode>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(shards.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    if (line.startsWith(WebRtcShardPeers.LINE)) fromShards.add(LoadRun.JSON.readTree(line.substring(WebRtcShardPeers.LINE.length())));
-                }
+        LibWebRtcJvm.readOutput(shards, "shard-reader", line -> {
+            try {
+                fromShards.add(LoadRun.JSON.readTree(line));
             } catch (Exception ignored) {
-                // the shards ended
+                // not a message
             }
-        }, "shard-reader");
-        reader.setDaemon(true);
-        reader.start();
+        }, line -> { });
         OpusClips clips = new OpusClips(members);
-        LibWebRtcPeer.Host host = new LibWebRtcPeer.Host();
+        LibWebRtcPeer.Host host = new LibWebRtcPeer.Host(true, LibWebRtcPeer.Gathering.ADAPTERS);
         List<BaselineBinding> bindings = new ArrayList<>();
         long setupStart = System.nanoTime();
         int connected = 0;

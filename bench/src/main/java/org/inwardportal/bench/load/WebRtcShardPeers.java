@@ -13,12 +13,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
 import org.inwardportal.relay.opus.OpusDecoder;
+import org.inwardportal.relay.peer.LibWebRtcJvm;
 import org.inwardportal.relay.peer.LibWebRtcPeer;
 
 /**
  * The shards of the libwebrtc baseline, in a process of their own so that their CPU is not in the
  * baseline relay's ({@link WebRtcRelayBaseline} starts it and talks to it over standard input and
- * output, one JSON message per line). Each shard is a libwebrtc peer as the reference shard is:
+ * output, one JSON message per line: {@link LibWebRtcJvm}). Each shard is a libwebrtc peer as the reference shard is:
  * it offers one send-receive audio track, answers the relay's renegotiation that adds the members'
  * tracks, and streams the load clips' shard voice (decoded once, pushed 10 ms at a time; libwebrtc
  * encodes it). What the relay sends back to the first shard is decoded by a playout of its own and
@@ -26,20 +27,19 @@ import org.inwardportal.relay.peer.LibWebRtcPeer;
  * playout on their factory), which keeps this process's CPU, on the same machine, down.
  */
 public final class WebRtcShardPeers {
-    static final String LINE = "@@ "; // protocol lines on standard output; anything else there is a library's chatter
-
     private WebRtcShardPeers() {
     }
 
     public static void main(String[] args) throws Exception {
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
-        System.setOut(System.err); // keep standard output for the protocol
+        PrintStream out = LibWebRtcJvm.protocolOut();
         List<LibWebRtcPeer> peers = new ArrayList<>();
         AtomicLong received = new AtomicLong();
         DoubleAdder energy = new DoubleAdder();
         short[] voice = shardVoice();
         var clock = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "shards-push"));
-        LibWebRtcPeer.Host listening = new LibWebRtcPeer.Host(true), host = new LibWebRtcPeer.Host(false);
+        // both sides are libwebrtc (no ICE-lite relay between them): they find each other by the adapters' candidates
+        LibWebRtcPeer.Host listening = new LibWebRtcPeer.Host(true, LibWebRtcPeer.Gathering.ADAPTERS),
+                host = new LibWebRtcPeer.Host(false, LibWebRtcPeer.Gathering.ADAPTERS);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line; (line = in.readLine()) != null; ) {
             JsonNode m = LoadRun.JSON.readTree(line);
@@ -93,7 +93,7 @@ public final class WebRtcShardPeers {
     }
 
     private static synchronized void send(PrintStream out, ObjectNode m) throws Exception {
-        out.println(LINE + LoadRun.JSON.writeValueAsString(m));
+        out.println(LibWebRtcJvm.LINE + LoadRun.JSON.writeValueAsString(m));
     }
 
     /** The load clips' shard source (mono, a voice-like tone) decoded once: one second of PCM to loop. */

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class LibWebRtcBaselineInteropIT {
     @Test
     void twoBindingsMoveAudioThroughLibwebrtcAndTheirCostIsReported() throws Exception {
-        assumeTrue(LibWebRtcBaseline.isRoot(), "the libwebrtc baseline needs root for its network namespace: skipped");
+        assumeTrue(org.inwardportal.relay.peer.LibWebRtcJvm.isRoot(), "the libwebrtc baseline needs root for its network namespace: skipped");
         JsonNode m = LibWebRtcBaseline.run(2, 2, 3, 1);
         assertThat(m.has("skipped") || m.has("failed")).as(m.toString()).isFalse();
         assertThat(m.path("bindingsConnected").asInt()).isEqualTo(2);

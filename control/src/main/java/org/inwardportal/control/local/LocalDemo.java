@@ -59,18 +59,17 @@ public final class LocalDemo implements Component {
     private volatile Binding binding;
     private volatile StatusLine status;
     private volatile Health health = Health.starting();
-    private long heardBefore; // the demo thread's
+    private long heardBefore, worldHeardBefore; // the demo thread's
 
-    /** The synthetic shard (null before start). */
-    public long worldFramesSent() {
+    /** Milliseconds of Discord voice the world (the reference shard) played: the members' voices that reached it. */
+    public long worldHeardMs() {
         SyntheticShard s = shard;
-        return s == null ? 0 : s.framesSent();
+        return s == null ? 0 : s.heardMs();
     }
 
-    /** RTP packets the synthetic shard received: Discord voices that reached the world. */
-    public long worldFramesHeard() {
-        SyntheticShard s = shard;
-        return s == null ? 0 : s.framesHeard();
+    /** The synthetic shard (null before start). */
+    SyntheticShard shard() {
+        return shard;
     }
 
     public Binding binding() {
@@ -93,8 +92,7 @@ public final class LocalDemo implements Component {
         binding = bindingOfTheLocalWorld(d);
         awaitVoice(Duration.ofSeconds(10)); // a world that streams into a voice link still connecting starts with late frames
         SignalingServer sig = relay.signaling().get();
-        shard = new SyntheticShard(URI.create("ws://127.0.0.1:" + sig.port() + SignalingServer.PATH), relay.tokens().create(SyntheticShard.SHARD),
-                TestPattern.load());
+        shard = new SyntheticShard(URI.create("ws://127.0.0.1:" + sig.port() + SignalingServer.PATH), relay.tokens().create(SyntheticShard.SHARD));
         shard.start();
         double[] pitches = {210, 140};
         String[] names = {"Ada", "Ben"};
@@ -150,7 +148,7 @@ public final class LocalDemo implements Component {
         String secret = relay.apiSecretFile() == null ? "$PORTAL_API_SECRET" : "$(cat " + relay.apiSecretFile() + ")";
         s.append("  HTTP API     curl -H \"Authorization: Bearer ").append(secret).append("\" ").append(base).append("/api/v1/bindings\n");
         s.append("  signaling    ws://127.0.0.1:").append(sig.port()).append(SignalingServer.PATH).append("   (shard '")
-                .append(SyntheticShard.SHARD).append("' is connected to it)\n");
+                .append(SyntheticShard.SHARD).append("', the reference client on libwebrtc in a process of its own, connects to it)\n");
         if (sig.invites() != null) {
             s.append("  spectators   ").append(relay.links().personal(sig.invites().issue(binding.id(), "local", "You", Duration.ofHours(24))))
                     .append("   (valid 24 h)\n");
@@ -177,9 +175,11 @@ public final class LocalDemo implements Component {
             long heardByMembers = heard - heardBefore;
             heardBefore = heard;
             String voice = relay.bindings().liveOf(b.id()).map(l -> l.link().state().name().toLowerCase(java.util.Locale.ROOT)).orElse("closed");
-            log.info("demo · voice {} · shard {} · speaking: {} · {} · members heard {} frames",
+            long worldHeard = sh.heardMs();
+            log.info("demo · voice {} · shard {} · speaking: {} · {} · members heard {} frames · world heard {} s of voice",
                     voice, sh.connected() ? "connected" : "connecting", who.isEmpty() ? "nobody" : String.join(", ", who),
-                    status.of(b.id()), heardByMembers);
+                    status.of(b.id()), heardByMembers, String.format(java.util.Locale.ROOT, "%.1f", (worldHeard - worldHeardBefore) / 1000.0));
+            worldHeardBefore = worldHeard;
         } catch (RuntimeException e) {
             log.warn("demo status line failed: {}", e.toString());
         }

@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The local demo's video: VP8 frames of a moving test pattern (made by
+ * The load harness's video (its light shards send it): VP8 frames of a moving test pattern (made by
  * {@code scripts/lib/make-test-pattern.sh}), read from an IVF file in the jar and looped at
  * {@link #FPS}, with a keyframe every second so a spectator who joins sees a picture within one.
  */

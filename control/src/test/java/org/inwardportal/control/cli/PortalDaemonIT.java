@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import org.junit.jupiter.api.Test;
@@ -71,13 +72,19 @@ class PortalDaemonIT {
         try (PortalProcess p = new PortalProcess(dir, Map.of("PORTAL_HTTP_PORT", "0", "PORTAL_MEDIA_PORT", "0", "PORTAL_SIGNALING_PORT", "0",
                 "PORTAL_LOCAL_DEMO", "true"), "run")) {
             p.awaitStdout("local demo running", START);
-            // a status line with the world's frames reaching Discord and members' frames reaching the world
-            p.awaitStdout("demo · voice ready · shard connected · .*world→Discord [1-9]\\d*/[1-9]\\d* .*Discord→world [1-9]\\d*/[1-9]\\d* .*members heard [1-9]",
+            // a status line with the world's frames reaching Discord and members' frames reaching the world, where its libwebrtc played them
+            p.awaitStdout("demo · voice ready · shard connected · .*world→Discord [1-9]\\d*/[1-9]\\d* .*Discord→world [1-9]\\d*/[1-9]\\d* .*members heard [1-9].* world heard (?!0\\.0 )",
                     Duration.ofSeconds(40));
             assertThat(p.stdout()).contains("spectators   http://127.0.0.1:").doesNotContain("ips_"); // a link, never the API secret
+            // the world runs in a JVM of its own (libwebrtc); Ctrl-C in a terminal reaches both, and the relay decides
+            List<ProcessHandle> children = ProcessHandle.of(p.javaPid()).orElseThrow().children().toList();
+            assertThat(children).as("the demo world's process").hasSize(1);
+            ProcessHandle world = children.getFirst();
+            new ProcessBuilder("kill", "-INT", String.valueOf(world.pid())).inheritIO().start().waitFor();
             p.signal("INT");
             assertThat(p.awaitExit(Duration.ofSeconds(20))).isZero();
-            assertThat(p.stdout()).contains("stopped");
+            assertThat(p.stdout()).contains("stopped").doesNotContain("world's shard process exited");
+            assertThat(world.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS).isAlive()).as("no orphan world process").isFalse();
         }
     }
 

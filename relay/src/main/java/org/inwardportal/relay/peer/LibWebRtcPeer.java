@@ -3,6 +3,7 @@ package org.inwardportal.relay.peer;
 import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.PeerConnectionObserver;
+import dev.onvoid.webrtc.PortAllocatorConfig;
 import dev.onvoid.webrtc.RTCConfiguration;
 import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCIceGatheringState;
@@ -38,7 +39,8 @@ import java.util.concurrent.TimeUnit;
  * remote track sinks never fire; it must not record while audio is pushed into a custom source or
  * libwebrtc aborts the JVM (audio_send_stream.cc), and its recording starts with the send stream,
  * so {@link #stopRecording()} is called once connected and after each negotiation. A send-only
- * peer can use the dummy audio layer instead. libwebrtc ignores loopback candidates.
+ * peer can use the dummy audio layer instead. It gathers on the any-address socket
+ * ({@link Gathering#ANY_ADDRESS}), so it reaches a relay on 127.0.0.1 too.
  */
 public final class LibWebRtcPeer implements AutoCloseable {
     private final AudioDeviceModuleBase adm;
@@ -52,6 +54,38 @@ public final class LibWebRtcPeer implements AutoCloseable {
     private volatile AudioTrackSink sink;
     private final java.util.Map<String, java.util.List<short[]>> perTrack = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile VideoTrackSink videoSink;
+    private volatile TrackAudio trackAudio; // null: remote audio is recorded per track (audioByTrack)
+    private volatile RTCPeerConnectionState state = RTCPeerConnectionState.NEW;
+
+    /** Receives a remote track's audio as it plays: 10 ms of mono 16-bit PCM at 48 kHz per call. */
+    @FunctionalInterface
+    public interface TrackAudio {
+        void onAudio(String trackId, short[] mono);
+    }
+
+    /** How a peer gathers its ICE candidates. */
+    public enum Gathering {
+        /**
+         * One socket on the any-address, adapter enumeration off (what browsers do in their
+         * default-route-only mode): enumeration skips loopback, so only this way is a relay on
+         * 127.0.0.1 reachable; the kernel picks the source address by route. The offer carries at
+         * most the default route's address (none where there is no default route), which the
+         * ICE-lite relay does not need: it learns the peer from its checks. Every peer but a
+         * {@link Host}'s gathers this way.
+         */
+        ANY_ADDRESS,
+        /**
+         * One socket per adapter address, loopback skipped (libwebrtc's default): for two libwebrtc
+         * peers, which find each other only through the candidates they offer.
+         */
+        ADAPTERS;
+
+        RTCConfiguration configuration() {
+            RTCConfiguration rtc = new RTCConfiguration();
+            if (this == ANY_ADDRESS) rtc.portAllocatorConfig = new PortAllocatorConfig(0, 0, PortAllocatorConfig.PORTALLOCATOR_DISABLE_ADAPTER_ENUMERATION);
+            return rtc;
+        }
+    }
 
     /**
      * One factory and headless audio module shared by many peers, as a server holding many
@@ -62,13 +96,11 @@ public final class LibWebRtcPeer implements AutoCloseable {
     public static final class Host implements AutoCloseable {
         private final HeadlessAudioDeviceModule adm = new HeadlessAudioDeviceModule();
         private final PeerConnectionFactory factory = new PeerConnectionFactory(adm);
-
-        public Host() {
-            this(true);
-        }
+        private final Gathering gathering;
 
         /** Without playout remote audio is received but never decoded, and sinks do not fire: for peers that only send. */
-        public Host(boolean playout) {
+        public Host(boolean playout, Gathering gathering) {
+            this.gathering = gathering;
             if (!playout) return;
             adm.initPlayout();
             adm.startPlayout();
@@ -97,7 +129,7 @@ public final class LibWebRtcPeer implements AutoCloseable {
         this.adm = adm;
         this.factory = factory;
         this.host = host;
-        this.pc = factory.createPeerConnection(new RTCConfiguration(), new PeerConnectionObserver() {
+        this.pc = factory.createPeerConnection((host == null ? Gathering.ANY_ADDRESS : host.gathering).configuration(), new PeerConnectionObserver() {
             @Override
             public void onIceCandidate(RTCIceCandidate candidate) {
             }
@@ -109,6 +141,7 @@ public final class LibWebRtcPeer implements AutoCloseable {
 
             @Override
             public void onConnectionChange(RTCPeerConnectionState state) {
+                LibWebRtcPeer.this.state = state;
                 if (state == RTCPeerConnectionState.CONNECTED) connected.complete(null);
                 if (state == RTCPeerConnectionState.FAILED) connected.completeExceptionally(new AssertionError("libwebrtc: connection FAILED"));
             }
@@ -129,11 +162,11 @@ public final class LibWebRtcPeer implements AutoCloseable {
                     });
                 } else if (transceiver.getReceiver().getTrack() instanceof AudioTrack t) {
                     String trackId = t.getId();
-                    java.util.List<short[]> mine = perTrack.computeIfAbsent(trackId, k -> new java.util.concurrent.CopyOnWriteArrayList<>());
+                    TrackAudio heard = trackAudio != null ? trackAudio : recordedAs(trackId);
                     t.addSink((data, bits, rate, channels, frames) -> {
                         short[] mono = new short[frames];
                         for (int i = 0; i < frames; i++) mono[i] = (short) ((data[2 * i * channels] & 0xff) | (data[2 * i * channels + 1] << 8));
-                        mine.add(mono);
+                        heard.onAudio(trackId, mono);
                         AudioTrackSink s = sink;
                         if (s != null) s.onData(data, bits, rate, channels, frames);
                     });
@@ -147,8 +180,14 @@ public final class LibWebRtcPeer implements AutoCloseable {
      * send-only video track fed by {@link #pushVideoFrame}; remote audio recorded per track.
      */
     public static LibWebRtcPeer shard(boolean video) {
+        return shard(video, null);
+    }
+
+    /** As {@link #shard(boolean)}, remote audio handed to {@code heard} instead of recorded (null: recorded). */
+    public static LibWebRtcPeer shard(boolean video, TrackAudio heard) {
         HeadlessAudioDeviceModule adm = new HeadlessAudioDeviceModule();
         LibWebRtcPeer p = new LibWebRtcPeer(adm);
+        p.trackAudio = heard;
         adm.initPlayout();
         adm.startPlayout();
         p.source = new CustomAudioSource();
@@ -296,6 +335,12 @@ public final class LibWebRtcPeer implements AutoCloseable {
         return pc.getLocalDescription().sdp;
     }
 
+    /** Keeps a remote track's audio for {@link #audioByTrack} (the tests read it). */
+    private TrackAudio recordedAs(String trackId) {
+        java.util.List<short[]> mine = perTrack.computeIfAbsent(trackId, k -> new java.util.concurrent.CopyOnWriteArrayList<>());
+        return (id, mono) -> mine.add(mono);
+    }
+
     /** Mono PCM received so far per remote track id (48 kHz as the headless module plays it). */
     public java.util.Map<String, java.util.List<short[]>> audioByTrack() {
         return perTrack;
@@ -341,6 +386,11 @@ public final class LibWebRtcPeer implements AutoCloseable {
         };
         if (local) pc.setLocalDescription(d, o); else pc.setRemoteDescription(d, o);
         done.get(10, TimeUnit.SECONDS);
+    }
+
+    /** The connection's state as libwebrtc last reported it. */
+    public RTCPeerConnectionState state() {
+        return state;
     }
 
     public void awaitConnected(Duration timeout) throws Exception {
