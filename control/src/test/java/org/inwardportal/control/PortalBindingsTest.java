@@ -111,7 +111,9 @@ class PortalBindingsTest {
         alice.speak(List.of(opus("alice", 0), opus("alice", 1), opus("alice", 2))).get(5, TimeUnit.SECONDS);
         byte[] rtp = shard.peer().receiveRtp(3000);
         assertThat(rtp).as("Alice's voice at the shard").isNotNull();
-        assertThat(Arrays.copyOfRange(rtp, 12, rtp.length)).isEqualTo(opus("alice", 0));
+        // JDA drops a new speaker's first frames when they beat the SPEAKING message (op 5) that maps their SSRC to
+        // the user (seen once under load: #2 came first); Discord does not order the two either.
+        assertThat(new String(Arrays.copyOfRange(rtp, 12, rtp.length), StandardCharsets.ISO_8859_1)).matches("\u00fcalice#[0-2]");
     }
 
     @Test
