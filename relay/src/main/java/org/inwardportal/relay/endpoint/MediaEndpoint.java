@@ -300,8 +300,8 @@ public final class MediaEndpoint implements AutoCloseable {
             return;
         }
         if (s.state == PeerSession.State.CLOSED) return;
+        s.closeReason = reason; // before the state: whoever sees CLOSED (another thread) sees the reason
         s.state = PeerSession.State.CLOSED;
-        s.closeReason = reason;
         byUfrag.remove(s.localUfrag, s);
         byAddress.values().removeIf(v -> v == s);
         if (s.dtls != null) s.dtls.close();

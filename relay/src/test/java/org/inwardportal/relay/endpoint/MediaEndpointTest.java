@@ -245,7 +245,9 @@ class MediaEndpointTest {
             PeerSession s = connect(peer);
             PeerSession never = endpoint.accept(new LightPeer(LOOPBACK).offer(), Map.of(), false, sink);
             assertThat(endpoint.sessionCount()).isEqualTo(2);
-            await(() -> s.state() == PeerSession.State.CLOSED && never.state() == PeerSession.State.CLOSED, Duration.ofSeconds(6));
+            // the close listener runs just after the state turns CLOSED: wait for both
+            await(() -> s.state() == PeerSession.State.CLOSED && never.state() == PeerSession.State.CLOSED && closed.size() == 2,
+                    Duration.ofSeconds(6));
             assertThat(s.closeReason()).contains("consent expired");
             assertThat(never.closeReason()).contains("no ICE connectivity check");
             assertThat(endpoint.sessionCount()).isZero();
