@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.inwardportal.control.store.StoredTime;
 
 /** When bound worlds were last occupied, and who wants a DM when one opens. Thread-safe. */
 public final class ActivityStore {
@@ -39,16 +40,16 @@ public final class ActivityStore {
         try (Connection c = connect()) {
             try (PreparedStatement up = c.prepareStatement("UPDATE binding_activity SET last_active_at = ?"
                     + (notified ? ", notified_at = ?" : "") + " WHERE binding_id = ?")) {
-                up.setString(1, at.toString());
-                if (notified) up.setString(2, at.toString());
+                up.setString(1, StoredTime.of(at));
+                if (notified) up.setString(2, StoredTime.of(at));
                 up.setString(notified ? 3 : 2, bindingId);
                 if (up.executeUpdate() > 0) return;
             }
             try (PreparedStatement ins = c.prepareStatement(
                     "INSERT INTO binding_activity (binding_id, last_active_at, notified_at) VALUES (?, ?, ?)")) {
                 ins.setString(1, bindingId);
-                ins.setString(2, at.toString());
-                ins.setString(3, notified ? at.toString() : null);
+                ins.setString(2, StoredTime.of(at));
+                ins.setString(3, notified ? StoredTime.of(at) : null);
                 ins.executeUpdate();
             }
         }
@@ -69,7 +70,7 @@ public final class ActivityStore {
                     "INSERT INTO notify_subscriptions (binding_id, user_id, created_at) VALUES (?, ?, ?)")) {
                 ins.setString(1, bindingId);
                 ins.setString(2, Long.toString(userId));
-                ins.setString(3, Instant.now().toString());
+                ins.setString(3, StoredTime.of(Instant.now()));
                 ins.executeUpdate();
                 return true;
             }

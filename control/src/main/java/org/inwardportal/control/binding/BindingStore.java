@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.inwardportal.control.store.StoredTime;
 import org.inwardportal.relay.binding.BindingPipeline;
 
 /** Bindings in the relay's store (embedded SQLite or PostgreSQL, the same SQL). Thread-safe. */
@@ -68,7 +69,7 @@ public final class BindingStore {
                 ins.setInt(8, b.notifications() ? 1 : 0);
                 ins.setInt(9, b.chatBridge() ? 1 : 0);
                 ins.setString(10, b.createdBy());
-                ins.setString(11, b.createdAt().toString());
+                ins.setString(11, StoredTime.of(b.createdAt()));
                 ins.executeUpdate();
             } catch (SQLException e) {
                 // a concurrent insert won the race past the checks above: the unique constraints speak
@@ -114,7 +115,7 @@ public final class BindingStore {
             if (!paused) return;
             try (PreparedStatement ins = c.prepareStatement("INSERT INTO binding_pauses (binding_id, paused_at) VALUES (?, ?)")) {
                 ins.setString(1, id);
-                ins.setString(2, at.toString());
+                ins.setString(2, StoredTime.of(at));
                 ins.executeUpdate();
             }
         }
@@ -181,6 +182,8 @@ public final class BindingStore {
                             BindingPipeline.ToShard.valueOf(rs.getString(7).toUpperCase(Locale.ROOT)), rs.getInt(8) != 0,
                             rs.getInt(9) != 0, rs.getString(10), Instant.parse(rs.getString(11))));
                 }
+                // rows written before StoredTime (variable fraction digits) may be out of time order as text
+                out.sort(java.util.Comparator.comparing(Binding::createdAt).thenComparing(Binding::id));
                 return out;
             }
         }
