@@ -117,12 +117,13 @@ public final class ShardClient extends ShardSignaling {
         pushing = true;
         peer.stopRecording();
         short[] pcm = new short[480];
+        byte[] scratch = new byte[960]; // one push every 10 ms: nothing allocated per push
         audio = clock.scheduleAtFixedRate(() -> {
             if (!feed.next(pcm)) return;
             long now = System.nanoTime();
             if (now < quietUntilNanos) return;
             if (now < quietUntilNanos + GUARD_NANOS) peer.stopRecording();
-            peer.pushAudio(pcm);
+            peer.pushAudio(pcm, 0, scratch);
         }, 0, 10, TimeUnit.MILLISECONDS);
     }
 
