@@ -205,15 +205,17 @@ class WorldNewsTest {
         report(Map.of("p1", "Ana", "p2", "Bo"));
         await(() -> d.presenceUpdates(bot).stream().anyMatch(p -> p.contains("2 players in 1 world")));
         int before = d.presenceUpdates(bot).size();
+        long t0 = System.nanoTime();
         for (int n = 3; n <= 7; n++) {
             Map<String, String> players = new HashMap<>();
             for (int i = 0; i < n; i++) players.put("p" + i, "P" + i);
             report(players);
         }
         await(() -> d.presenceUpdates(bot).getLast().contains("7 players in 1 world"));
+        long seconds = (System.nanoTime() - t0) / 1_000_000_000L; // about one; more where reports are slow
         Thread.sleep(1200);
         int sent = d.presenceUpdates(bot).size() - before;
-        assertThat(sent).as("five changes within a second, at most one update a second").isBetween(1, 2);
+        assertThat(sent).as("five changes in %d s, at most one update a second", seconds).isBetween(1, (int) Math.min(2 + seconds, 4));
         assertThat(d.presenceUpdates(bot).getLast()).contains("7 players in 1 world");
     }
 

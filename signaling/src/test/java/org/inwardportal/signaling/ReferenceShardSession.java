@@ -106,7 +106,15 @@ final class ReferenceShardSession {
                 endpoint.send(s, Unpooled.buffer().writeByte(0x80).writeByte(pt).writeShort(i).writeInt(i * 960)
                         .writeInt((int) alice.ssrc()).writeBytes(voice));
             }, 0, 20, TimeUnit.MILLISECONDS);
+            // Enough of everything to analyse: the speaker track starts only after a relay offer and
+            // libwebrtc's answer, which a loaded machine delays. The assertions below say what is missing.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
             Thread.sleep(2500);
+            while (System.nanoTime() < deadline && !(shard.heard().size() >= 2
+                    && shard.heard().values().stream().allMatch(t -> samples(t) >= 72_000)
+                    && fromWorld.size() >= 100 && videoPackets.get() > 30 && !rooms.isEmpty() && !speakers.isEmpty())) {
+                Thread.sleep(50);
+            }
 
             OpusCodec decoder = new OpusCodec();
             List<short[]> pcm = new java.util.ArrayList<>();
@@ -136,5 +144,11 @@ final class ReferenceShardSession {
             server.close();
             endpoint.close();
         }
+    }
+
+    private static long samples(List<short[]> track) {
+        long n = 0;
+        for (short[] pcm : List.copyOf(track)) n += pcm.length;
+        return n;
     }
 }

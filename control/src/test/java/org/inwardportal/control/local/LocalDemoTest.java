@@ -85,7 +85,8 @@ class LocalDemoTest {
             var members = p.discord().standIn().members();
             assertThat(members).extracting(m -> m.user().name()).containsExactlyInAnyOrder("Ada", "Ben");
             SyntheticShard shard = demo.shard();
-            world = shard.process().orElseThrow(() -> new AssertionError("no world process"));
+            await("a world process", () -> shard.process().isPresent(), Duration.ofSeconds(10)); // spawned by the supervisor thread
+            world = shard.process().orElseThrow();
             await("the melody heard in Discord", () -> melodyHeardBy(members) > 50, Duration.ofSeconds(20));
             // the members' voices (first one after 3-7 s) play in the world's libwebrtc on their own tracks
             await("a member heard in the world", () -> demo.worldHeardMs() > 1000, Duration.ofSeconds(20));

@@ -121,7 +121,8 @@ class SpectatorPageInteropIT {
             // the overlay: world, players, connection quality
             awaitPage(chromium, "document.getElementById('world-name').textContent === 'Lobby'", 5, "world name");
             assertThat(chromium.eval("document.getElementById('players').textContent").asText()).startsWith("2 players: ").contains("Ana", "Ben");
-            assertThat(chromium.eval("document.getElementById('quality').dataset.level").asText()).isEqualTo("good");
+            // on loopback the quality is good; one late STUN answer on a loaded machine may show fair for a sample
+            awaitPage(chromium, "document.getElementById('quality').dataset.level === 'good'", 10, "quality good");
             Files.write(artifacts.resolve("watching.png"), chromium.screenshot());
 
             // push-to-talk: with the world quiet, what Alice hears in Discord is the viewer's microphone (Chromium's fake one beeps)
@@ -138,6 +139,8 @@ class SpectatorPageInteropIT {
             await(() -> counter(portal, b.id(), "from_viewers") > 0, 5, "the first microphone frame at the relay");
             long firstFrameMs = (System.nanoTime() - pressed) / 1_000_000;
             Thread.sleep(3000);
+            // held until 150 frames (3 s) of the microphone reached the relay: a loaded machine's fake microphone may lag
+            await(() -> counter(portal, b.id(), "from_viewers") >= 150, 10, "3 s of the microphone at the relay");
             Files.write(artifacts.resolve("talking.png"), chromium.screenshot());
             chromium.key("keyUp", " ", "Space", 32);
             Thread.sleep(500);

