@@ -54,7 +54,9 @@ class SpectatorPageInteropIT {
             env.put("PORTAL_DATA_DIR", dir.toString());
             env.put("PORTAL_HTTP_PORT", "0");
             env.put("PORTAL_MEDIA_PORT", "0");
-            env.put("PORTAL_MEDIA_HOST", "0.0.0.0"); // libwebrtc and Chromium ignore loopback candidates
+            // local mode's default: the relay advertises only 127.0.0.1. Chromium gathers no loopback candidate, but
+            // sends from its veth address to 127.0.0.1, as a browser on the relay's machine does from its adapter's.
+            env.put("PORTAL_MEDIA_HOST", "127.0.0.1");
             env.put("PORTAL_SIGNALING_PORT", "0");
             env.put("PORTAL_SIGNALING_PUBLIC_URL", "ws://127.0.0.1:" + proxy.port() + SignalingServer.PATH);
             portal[0] = new Portal(ConfigLoader.load(null, env));
@@ -79,6 +81,8 @@ class SpectatorPageInteropIT {
         Invites invites = portal.signaling().server().invites();
         String invite = invites.issue(b.id(), "3003", "Vera", Duration.ofHours(1));
         String base = "http://127.0.0.1:" + portal.http().localAddress().getPort();
+        assertThat(portal.media().endpoint().candidates()).as("the relay advertises only loopback")
+                .allMatch(a -> a.getAddress().isLoopbackAddress()).isNotEmpty();
         Path artifacts = Path.of("target", "spectator-page");
         Files.createDirectories(artifacts);
 
