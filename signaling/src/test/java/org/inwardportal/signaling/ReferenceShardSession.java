@@ -111,7 +111,7 @@ final class ReferenceShardSession {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
             Thread.sleep(2500);
             while (System.nanoTime() < deadline && !(shard.heard().size() >= 2
-                    && shard.heard().values().stream().allMatch(t -> samples(t) >= 72_000)
+                    && shard.heard().values().stream().allMatch(t -> OpusCodec.samples(t) >= 72_000)
                     && fromWorld.size() >= 100 && videoPackets.get() > 30 && !rooms.isEmpty() && !speakers.isEmpty())) {
                 Thread.sleep(50);
             }
@@ -144,11 +144,5 @@ final class ReferenceShardSession {
             server.close();
             endpoint.close();
         }
-    }
-
-    private static long samples(List<short[]> track) {
-        long n = 0;
-        for (short[] pcm : List.copyOf(track)) n += pcm.length;
-        return n;
     }
 }

@@ -306,12 +306,12 @@ final class VoiceServer {
                 send(c, 11, JSON.createObjectNode().set("user_ids", JSON.createArrayNode().add(String.valueOf(m.user().id()))));
             } else if (botChannel.equals(fromChannel)) {
                 send(c, 13, JSON.createObjectNode().put("user_id", String.valueOf(m.user().id())));
+                c.announcedSsrcs.remove(m.ssrc()); // JDA forgets the SSRC's user on op 13
             }
         }
     }
 
-    /** Op 5: maps the member's SSRC to its user for every bot in its channel. */
-    /** Tells the bots in the member's channel; true when one of them learnt the member's SSRC just now. */
+    /** Op 5: maps the member's SSRC to its user for every bot in its channel; true when one of them learnt it just now. */
     boolean memberSpeaking(EmulatedMember m, boolean speaking) {
         boolean firstTold = false;
         for (VoiceConnection c : botsInChannelOf(m)) {

@@ -67,8 +67,9 @@ public final class LibWebRtcPeer implements AutoCloseable {
     public enum Gathering {
         /**
          * One socket on the any-address, adapter enumeration off (what browsers do in their
-         * default-route-only mode): enumeration skips loopback, so only this way is a relay on
-         * 127.0.0.1 reachable; the kernel picks the source address by route. The offer carries at
+         * default-route-only mode): the kernel picks the source address by route, so a relay on
+         * 127.0.0.1 is reached from 127.0.0.1 (enumerating adapters, it would be reached from an
+         * adapter's address, which is not loopback, or not at all where loopback is the only one). The offer carries at
          * most the default route's address (none where there is no default route), which the
          * ICE-lite relay does not need: it learns the peer from its checks. Every peer but a
          * {@link Host}'s gathers this way.

@@ -145,6 +145,13 @@ public final class OpusCodec {
         return rms(pcm, 0, pcm.length);
     }
 
+    /** Samples in a track recorded in chunks (summed over a copy: the recorder may be adding to it). */
+    public static long samples(java.util.List<short[]> track) {
+        long n = 0;
+        for (short[] p : java.util.List.copyOf(track)) n += p.length;
+        return n;
+    }
+
     public static short[] concat(java.util.List<short[]> parts) {
         int n = parts.stream().mapToInt(p -> p.length).sum();
         short[] out = new short[n];
